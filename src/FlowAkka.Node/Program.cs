@@ -1,1 +1,9 @@
-return 0;
+// The `flowakka` executable: every command of a FlowAkka deployment.
+using System.CommandLine;
+using FlowAkka.Node.Commands;
+
+var root = new RootCommand("FlowAkka: a FlowKit flowmachine-compatible query server on an Akka.NET cluster.")
+{
+    ServeCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

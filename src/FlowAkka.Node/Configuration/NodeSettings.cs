@@ -1,0 +1,36 @@
+// Everything a node reads from its environment, with FlowKit's variable names where FlowKit has one.
+using FlowAkka.Cluster.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowAkka.Node.Configuration;
+
+public enum LogFormat { Plain, Json }
+
+public sealed record NodeSettings
+{
+    public required int FlowMachinePort { get; init; }
+    public required string FlowDbHost { get; init; }
+    public required int FlowDbPort { get; init; }
+    public required string FlowDbUser { get; init; }
+    public required string FlowDbPassword { get; init; }
+    public required string RedisHost { get; init; }
+    public required int RedisPort { get; init; }
+    public string? RedisPassword { get; init; }
+    public required int DbConnectionPoolSize { get; init; }
+    public required bool DisableDependencyCaching { get; init; }
+    public required LogLevel LogLevel { get; init; }
+    public required LogFormat LogFormat { get; init; }
+    public required ClusterNodeOptions Cluster { get; init; }
+    public required int PbmPort { get; init; }
+    public string? CurveSecretKeyFile { get; init; }
+    public string? ClientKeysFile { get; init; }
+
+    public string FlowDbConnectionString =>
+        $"Host={FlowDbHost};Port={FlowDbPort};Database=flowdb;Username={FlowDbUser};Password={FlowDbPassword};" +
+        $"Application Name=flowakka;Maximum Pool Size={DbConnectionPoolSize + 2}";
+
+    /// <summary>A StackExchange.Redis configuration string; abortConnect=false so a node starts while Redis is down.</summary>
+    public string RedisConfiguration =>
+        $"{RedisHost}:{RedisPort},abortConnect=false,connectTimeout=5000,syncTimeout=5000,asyncTimeout=5000" +
+        (RedisPassword is null ? "" : $",password={RedisPassword}");
+}
