@@ -23,6 +23,12 @@ public sealed record NodeSettings
     public required ClusterNodeOptions Cluster { get; init; }
     public required int PbmPort { get; init; }
     public string? CurveSecretKeyFile { get; init; }
+
+    /// <summary>Interface the ZMQ ROUTER binds to (FLOWAKKA_ZMQ_BIND, default all interfaces like FlowKit).</summary>
+    public string ZmqBindAddress { get; init; } = "*";
+
+    /// <summary>Prefix of every Redis key the node writes (FLOWAKKA_REDIS_KEY_PREFIX).</summary>
+    public string RedisKeyPrefix { get; init; } = "flowakka:";
     public string? ClientKeysFile { get; init; }
 
     public string FlowDbConnectionString =>

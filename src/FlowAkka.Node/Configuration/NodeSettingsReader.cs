@@ -118,6 +118,8 @@ public static class NodeSettingsReader
                 SeedNodes = Seeds(),
             },
             CurveSecretKeyFile = source.GetFilePath("FLOWAKKA_CURVE_SECRET_KEY_FILE"),
+            ZmqBindAddress = Text("FLOWAKKA_ZMQ_BIND", "*"),
+            RedisKeyPrefix = source.Get("FLOWAKKA_REDIS_KEY_PREFIX") ?? "flowakka:",
             ClientKeysFile = source.GetFilePath("FLOWAKKA_CLIENT_KEYS_FILE"),
         };
 

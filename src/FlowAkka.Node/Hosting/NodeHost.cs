@@ -2,8 +2,13 @@
 using Akka.Event;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using Akka.Hosting;
+using FlowAkka.Cluster.Database;
 using FlowAkka.Cluster.Hosting;
+using FlowAkka.Cluster.Ingress;
+using FlowAkka.Cluster.Queries;
+using FlowAkka.Persistence.Redis.Hosting;
 using FlowAkka.Node.Configuration;
+using FlowAkka.Node.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,6 +39,8 @@ public static class NodeHost
                 })
                 .AddFlowAkkaSerialization()
                 .ConfigureFlowAkkaNetwork(settings.Cluster)
+                .WithRedisPersistence(settings.RedisConfiguration, settings.RedisKeyPrefix)
+                .ConfigureQueryService(QueryServiceOptionsFrom(settings))
                 .AddStartup((system, _) =>
                 {
                     var cluster = Akka.Cluster.Cluster.Get(system);
@@ -47,6 +54,18 @@ public static class NodeHost
         // Akka.Hosting runs as a coordinated shutdown: unbind, drain, hand off shards, leave.
         return builder.Build();
     }
+
+    public static QueryServiceOptions QueryServiceOptionsFrom(NodeSettings settings) => new()
+    {
+        FlowDbConnectionString = settings.FlowDbConnectionString,
+        DbPool = DbPoolSettings.Default with { PoolSize = settings.DbConnectionPoolSize },
+        Queries = new QueryServiceSettings { DependencyCaching = !settings.DisableDependencyCaching },
+        Ingress = new IngressSettings
+        {
+            Endpoint = $"tcp://{settings.ZmqBindAddress}:{settings.FlowMachinePort}",
+            CurveSecretKeyZ85 = settings.CurveSecretKeyFile is { } keyFile ? CurveKeyFile.ReadSecretKey(keyFile) : null,
+        },
+    };
 
     private static void ConfigureLogging(ILoggingBuilder logging, NodeSettings settings)
     {

@@ -1,0 +1,37 @@
+// One database connection's worth of work: runs CREATE TABLE AS for one query at a time.
+using Akka.Actor;
+using Akka.Event;
+using FlowAkka.FlowDb.Cache;
+
+namespace FlowAkka.Cluster.Database;
+
+/// <summary>
+/// A routee of the node's pool. It handles one message at a time (ReceiveAsync keeps its mailbox closed while a
+/// statement runs), which lets the smallest-mailbox router send work to the least loaded worker.
+/// </summary>
+public sealed class DbWorker : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public DbWorker(CacheStore store, IActorRef pool)
+    {
+        ReceiveAsync<ExecuteQuery>(async execute =>
+        {
+            var queryId = execute.Write.QueryId;
+            pool.Tell(new WorkerStarted(queryId));
+            try
+            {
+                var result = await store.WriteResultAsync(execute.Write, CancellationToken.None);
+                execute.ReplyTo.Tell(new ExecutionSucceeded(queryId, result.ComputeTimeMs, result.AlreadyStored));
+                pool.Tell(new WorkerFinished(queryId, Succeeded: true, DatabaseUnreachable: false));
+            }
+            catch (Exception e)
+            {
+                var transient = FailureClassifier.IsTransient(e);
+                _log.Warning("Query {0} failed ({1}): {2}", queryId, transient ? "transient" : "permanent", e.Message);
+                execute.ReplyTo.Tell(new ExecutionFailed(queryId, e.Message, transient));
+                pool.Tell(new WorkerFinished(queryId, Succeeded: false, DatabaseUnreachable: FailureClassifier.IsUnreachable(e)));
+            }
+        });
+    }
+}

@@ -1,0 +1,21 @@
+namespace FlowAkka.Cluster.Queries;
+
+public sealed record QueryServiceSettings
+{
+    /// <summary>False when FLOWMACHINE_SERVER_DISABLE_DEPENDENCY_CACHING is set: only top-level queries are stored,
+    /// their sub-queries run inline.</summary>
+    public bool DependencyCaching { get; init; } = true;
+
+    /// <summary>Upper bound of one CREATE TABLE AS (PostgreSQL's statement_timeout).</summary>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a QueryActor in a final state stays in memory after its last message.</summary>
+    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>While waiting on dependencies, how often to re-send EnsureStored: a liveness check that wakes a
+    /// dependency whose node died (its completion itself is pushed, not polled).</summary>
+    public TimeSpan DependencyRecheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Timeout of asks between QueryActors (reset cascades).</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
