@@ -5,5 +5,6 @@ using FlowAkka.Node.Commands;
 var root = new RootCommand("FlowAkka: a FlowKit flowmachine-compatible query server on an Akka.NET cluster.")
 {
     ServeCommand.Create(),
+    DatagenCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 // The per-node database worker pool's protocol. These messages never leave the node.
 using FlowAkka.FlowDb.Cache;
 using Akka.Actor;
+using FlowAkka.Cluster.Serialization;
 
 namespace FlowAkka.Cluster.Database;
 
@@ -14,13 +15,16 @@ public sealed record ExecutionSucceeded(string QueryId, double ComputeTimeMs, bo
 /// shutdown), not the SQL's, so running the query again may succeed.</summary>
 public sealed record ExecutionFailed(string QueryId, string Message, bool Transient);
 
-public sealed record GetWorkerStats
+/// <summary>Asked of every node's pool by `pbm workers stats`, so it crosses nodes.</summary>
+[WireManifest("w-stats?")]
+public sealed record GetWorkerStats : IFlowAkkaMessage
 {
     public static readonly GetWorkerStats Instance = new();
 }
 
+[WireManifest("w-stats")]
 public sealed record WorkerStats(string Node, int PoolSize, int Busy, int Idle, int Queued, long Completed, long Failed,
-    bool DatabaseReachable);
+    bool DatabaseReachable) : IFlowAkkaMessage;
 
 /// <summary>Worker → pool bookkeeping for the busy/queued counts and the circuit breaker.</summary>
 internal sealed record WorkerStarted(string QueryId);

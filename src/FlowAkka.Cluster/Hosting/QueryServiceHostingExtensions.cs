@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Hosting;
 using FlowAkka.Cluster.Actions;
+using FlowAkka.Cluster.Cache;
 using FlowAkka.Cluster.Database;
 using FlowAkka.Cluster.Ingress;
 using FlowAkka.Cluster.Queries;
@@ -56,6 +57,10 @@ public static class QueryServiceHostingExtensions
                 // QueryActors passivate themselves once settled; an executing query must never be passivated.
                 ShouldPassivateIdleEntities = false,
             });
+
+        builder.WithSingleton<CacheJanitorKey>(CacheJanitor.Name,
+            (_, registry, _) => CacheJanitor.Props(cache, () => registry.Get<QueryRegionKey>(), options.CacheJanitor),
+            new ClusterSingletonOptions(), createProxyToo: true);
 
         builder.WithActors((system, registry) =>
         {

@@ -1,4 +1,5 @@
 using FlowAkka.Cluster.Actions;
+using FlowAkka.Cluster.Cache;
 using FlowAkka.Cluster.Database;
 using FlowAkka.Cluster.Ingress;
 using FlowAkka.Cluster.Queries;
@@ -12,6 +13,7 @@ public sealed record QueryServiceOptions
     public DbPoolSettings DbPool { get; init; } = DbPoolSettings.Default;
     public QueryServiceSettings Queries { get; init; } = new();
     public ActionHandlerSettings Actions { get; init; } = new();
+    public CacheJanitorSettings CacheJanitor { get; init; } = new();
 
     /// <summary>Null: no ZMQ socket on this node (tests that talk to the actors directly).</summary>
     public IngressSettings? Ingress { get; init; } = new();
@@ -30,3 +32,5 @@ public sealed class DbPoolKey;
 public sealed class ActionHandlerKey;
 
 public sealed class IngressKey;
+
+public sealed class CacheJanitorKey;

@@ -53,7 +53,7 @@ public sealed class QueryActor : ReceivePersistentActor
         Command<GetQueryParams>(_ => ReplyStatus());
         Command<GetResultSql>(OnGetResultSql);
         Command<CancelQuery>(_ => OnCancel());
-        Command<ResetQuery>(_ => OnReset());
+        Command<ResetQuery>(OnReset);
         Command<DescribeQuery>(_ => Sender.Tell(Describe()));
         Command<WakeQuery>(_ => { });
         Command<QueryChanged>(OnDependencyChanged);
@@ -179,7 +179,7 @@ public sealed class QueryActor : ReceivePersistentActor
         });
     }
 
-    private void OnReset()
+    private void OnReset(ResetQuery reset)
     {
         if (!_state.Registered || _state.State is QueryState.Known)
         {
@@ -199,17 +199,17 @@ public sealed class QueryActor : ReceivePersistentActor
             var cache = _context.Cache;
             var timeout = _context.Settings.AskTimeout;
             var queryId = _queryId;
-            ResetCascadeAsync(queryId, region, cache, timeout).ContinueWith(
+            ResetCascadeAsync(queryId, region, cache, timeout, reset.Cascade).ContinueWith(
                 t => self.Tell(new ResetDone(requester, t.IsCompletedSuccessfully ? null : t.Exception?.GetBaseException().Message, false)),
                 TaskContinuationOptions.ExecuteSynchronously);
         }, replyToSender: false);
     }
 
     /// <summary>Dependants first (they read this table), then this query's own table and row.</summary>
-    private static async Task ResetCascadeAsync(string queryId, IActorRef region, CacheStore cache, TimeSpan timeout)
+    private static async Task ResetCascadeAsync(string queryId, IActorRef region, CacheStore cache, TimeSpan timeout, bool cascade = true)
     {
         if (!CacheTableName.IsQueryId(queryId)) return;
-        var dependants = await cache.DependantsOfAsync(queryId, CancellationToken.None);
+        var dependants = cascade ? await cache.DependantsOfAsync(queryId, CancellationToken.None) : [];
         var results = await Task.WhenAll(dependants.Select(d => region.Ask<QueryStatus>(new ResetQuery(d), timeout)));
         var failed = results.FirstOrDefault(r => r.State is QueryState.ResetFailed or QueryState.Queued or QueryState.Executing);
         if (failed is not null)
@@ -478,8 +478,9 @@ public sealed class QueryActor : ReceivePersistentActor
         {
             _state = _state.Apply(e);
             if (--remaining > 0) return;
-            ReplyPending();
+            // Start the work first, so that a run_query reply already counts the dependencies it started.
             after();
+            ReplyPending();
         });
     }
 

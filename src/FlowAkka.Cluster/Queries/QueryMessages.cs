@@ -56,9 +56,10 @@ public sealed record GetResultSql(string QueryId, bool Geo) : IWithQueryId, IFlo
 [WireManifest("q-cancel")]
 public sealed record CancelQuery(string QueryId) : IWithQueryId, IFlowAkkaMessage;
 
-/// <summary>reset_query: drop the cache table (dependants first) and return to known.</summary>
+/// <summary>reset_query: drop the cache table (dependants first, unless <paramref name="Cascade"/> is off as in the
+/// cache janitor's shrink, FlowKit's invalidate_db_cache(cascade=False)) and return to known.</summary>
 [WireManifest("q-reset")]
-public sealed record ResetQuery(string QueryId) : IWithQueryId, IFlowAkkaMessage;
+public sealed record ResetQuery(string QueryId, bool Cascade = true) : IWithQueryId, IFlowAkkaMessage;
 
 /// <summary>Full state for `pbm query show`.</summary>
 [WireManifest("q-describe")]

@@ -134,8 +134,8 @@ public sealed class CacheStore(NpgsqlDataSource db)
         return (int)(await command.ExecuteScalarAsync(cancellationToken) ?? 0);
     }
 
-    /// <summary>Entries by ascending score (the first are the first to go when shrinking), with the cache's size.</summary>
-    public async Task<IReadOnlyList<CacheEntry>> EntriesAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>The most valuable entries first (highest score): what `cache show` lists.</summary>
+    public async Task<IReadOnlyList<CacheEntry>> TopEntriesAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand(
             """
@@ -143,9 +143,48 @@ public sealed class CacheStore(NpgsqlDataSource db)
                    cache_score(cache_score_multiplier, compute_time, greatest(table_size(tablename, schema), 0.00001))::float8,
                    access_count, created, last_accessed, compute_time::float8
             FROM cache.cached WHERE class NOT IN ('Table', 'GeoTable')
-            ORDER BY 4 ASC LIMIT @limit
+            ORDER BY 4 DESC LIMIT @limit
             """);
         command.Parameters.AddWithValue("limit", limit);
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    /// <summary>FlowKit's get_size_of_cache: bytes of every cached table except Table/GeoTable references.</summary>
+    public async Task<long> SizeAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT coalesce(sum(table_size(tablename, schema)), 0)::bigint FROM cache.cached WHERE class NOT IN ('Table', 'GeoTable')");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+    }
+
+    /// <summary>cache_max_size(): the size the janitor keeps the cache below.</summary>
+    public async Task<long> LimitAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT cache_max_size()::bigint");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+    }
+
+    /// <summary>FlowKit's shrink candidates: entries older than the protected period (cache_protected_period()
+    /// unless given; negative switches protection off), lowest score first.</summary>
+    public async Task<IReadOnlyList<CacheEntry>> ShrinkCandidatesAsync(TimeSpan? protectedPeriod, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            """
+            SELECT rtrim(query_id), class, table_size(tablename, schema)::bigint,
+                   cache_score(cache_score_multiplier, compute_time, greatest(table_size(tablename, schema), 0.00001))::float8,
+                   access_count, created, last_accessed, compute_time::float8
+            FROM cache.cached
+            WHERE class NOT IN ('Table', 'GeoTable')
+              AND (NOW() - created) > make_interval(secs => coalesce(@protected, cache_protected_period()::float8))
+            ORDER BY 4 ASC
+            """);
+        command.Parameters.AddWithValue("protected", NpgsqlTypes.NpgsqlDbType.Double,
+            protectedPeriod is { } p ? (object)p.TotalSeconds : DBNull.Value);
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<CacheEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var result = new List<CacheEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -33,7 +33,7 @@ public sealed record NodeSettings
 
     public string FlowDbConnectionString =>
         $"Host={FlowDbHost};Port={FlowDbPort};Database=flowdb;Username={FlowDbUser};Password={FlowDbPassword};" +
-        $"Application Name=flowakka;Maximum Pool Size={DbConnectionPoolSize + 2}";
+        $"Application Name=flowakka;Maximum Pool Size={DbConnectionPoolSize + 4};Timezone=UTC";
 
     /// <summary>A StackExchange.Redis configuration string; abortConnect=false so a node starts while Redis is down.</summary>
     public string RedisConfiguration =>

@@ -7,7 +7,9 @@ using FlowAkka.Cluster.Hosting;
 using FlowAkka.Cluster.Ingress;
 using FlowAkka.Cluster.Queries;
 using FlowAkka.Persistence.Redis.Hosting;
+using FlowAkka.Management;
 using FlowAkka.Node.Configuration;
+using FlowAkka.Node.Management;
 using FlowAkka.Node.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +43,8 @@ public static class NodeHost
                 .ConfigureFlowAkkaNetwork(settings.Cluster)
                 .WithRedisPersistence(settings.RedisConfiguration, settings.RedisKeyPrefix)
                 .ConfigureQueryService(QueryServiceOptionsFrom(settings))
+                .AddPbmHost(new PbmHostOptions { Port = settings.PbmPort }, (pbm, _) =>
+                    pbm.UseQueryAdministration(new QueryAdministration(pbm.System, ActorRegistry.For(pbm.System))))
                 .AddStartup((system, _) =>
                 {
                     var cluster = Akka.Cluster.Cluster.Get(system);

@@ -18,7 +18,7 @@ public static class TestEnvironment
 
     public static string PostgresConnectionString(string database) =>
         $"Host={Env("FLOWDB_HOST", "127.0.0.1")};Port={Env("FLOWDB_PORT", "9000")};Database={database};Username=postgres;" +
-        "Pooling=true;Maximum Pool Size=20;Include Error Detail=true";
+        "Pooling=true;Maximum Pool Size=20;Include Error Detail=true;Timezone=UTC";
 
     /// <summary>A Redis key prefix no other test uses, so runs never see each other's journals.</summary>
     public static string UniqueKeyPrefix(string name) => $"test:{name}:{Guid.NewGuid():N}:";
