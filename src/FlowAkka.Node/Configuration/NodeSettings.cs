@@ -27,6 +27,10 @@ public sealed record NodeSettings
     /// <summary>Interface the ZMQ ROUTER binds to (FLOWAKKA_ZMQ_BIND, default all interfaces like FlowKit).</summary>
     public string ZmqBindAddress { get; init; } = "*";
 
+    /// <summary>An operator's own HOCON (FLOWAKKA_EXTRA_HOCON_FILE), loaded after the hocon/ files so it wins over
+    /// them; the values set from environment variables still win over it.</summary>
+    public string? ExtraHoconFile { get; init; }
+
     /// <summary>Prefix of every Redis key the node writes (FLOWAKKA_REDIS_KEY_PREFIX).</summary>
     public string RedisKeyPrefix { get; init; } = "flowakka:";
     public string? ClientKeysFile { get; init; }

@@ -119,12 +119,15 @@ public static class NodeSettingsReader
             },
             CurveSecretKeyFile = source.GetFilePath("FLOWAKKA_CURVE_SECRET_KEY_FILE"),
             ZmqBindAddress = Text("FLOWAKKA_ZMQ_BIND", "*"),
+            ExtraHoconFile = source.GetFilePath("FLOWAKKA_EXTRA_HOCON_FILE"),
             RedisKeyPrefix = source.Get("FLOWAKKA_REDIS_KEY_PREFIX") ?? "flowakka:",
             ClientKeysFile = source.GetFilePath("FLOWAKKA_CLIENT_KEYS_FILE"),
         };
 
         if (settings.CurveSecretKeyFile is { } keyFile && !File.Exists(keyFile))
             errors.Add($"FLOWAKKA_CURVE_SECRET_KEY_FILE: '{keyFile}' does not exist.");
+        if (settings.ExtraHoconFile is { } extra && !File.Exists(extra))
+            errors.Add($"FLOWAKKA_EXTRA_HOCON_FILE: '{extra}' does not exist.");
         if (settings.ClientKeysFile is { } clientKeys && !File.Exists(clientKeys))
             errors.Add($"FLOWAKKA_CLIENT_KEYS_FILE: '{clientKeys}' does not exist.");
 

@@ -32,7 +32,9 @@ public static class NodeHost
 
         builder.Services.AddAkka(settings.Cluster.SystemName, (akka, _) =>
         {
-            akka.AddFlowAkkaHocon(hoconDirectory)
+            akka.AddFlowAkkaHocon(hoconDirectory);
+            if (settings.ExtraHoconFile is { } extraHocon) akka.AddHoconFile(extraHocon, HoconAddMode.Prepend);
+            akka
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = ToAkkaLevel(settings.LogLevel);
