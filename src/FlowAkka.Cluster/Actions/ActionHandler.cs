@@ -13,8 +13,11 @@ namespace FlowAkka.Cluster.Actions;
 
 public sealed record ActionHandlerSettings
 {
-    /// <summary>How long a query action waits for its QueryActor (recovery from Redis included).</summary>
-    public TimeSpan QueryAskTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long a query action waits for its QueryActor in all (recovery from Redis included)...</summary>
+    public TimeSpan QueryAskTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>...split into this many attempts: an unanswered command is sent again.</summary>
+    public int QueryAskAttempts { get; init; } = 3;
 
     /// <summary>FlowKit caches available dates for 120 s; new dates appear at most this late.</summary>
     public TimeSpan AvailableDatesCacheTtl { get; init; } = TimeSpan.FromSeconds(30);
@@ -127,9 +130,29 @@ public sealed class ActionHandler : ReceiveActor
         Reply.Error($"Query with id '{s.QueryId}' {s.State.Description()}, {why}.",
             new JsonObject { ["query_id"] = s.QueryId, ["query_state"] = s.State.ToWireName() });
 
+    /// <summary>
+    /// Every query command is idempotent, so an unanswered one is sent again: a message that went to a node in the
+    /// moment it died is lost (delivery is at most once), and the retry reaches the query on its new node.
+    /// </summary>
+    private async Task<QueryStatus> AskQueryActor(IWithQueryId command)
+    {
+        var perAttempt = _settings.QueryAskTimeout / _settings.QueryAskAttempts;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _region.Ask<QueryStatus>(command, perAttempt);
+            }
+            catch (AskTimeoutException) when (attempt < _settings.QueryAskAttempts)
+            {
+                _log.Info("No answer from query {0} within {1}; asking again", command.QueryId, perAttempt);
+            }
+        }
+    }
+
     private async Task<Reply> AskQuery(IWithQueryId command, Func<QueryStatus, Reply> success)
     {
-        var status = await _region.Ask<QueryStatus>(command, _settings.QueryAskTimeout);
+        var status = await AskQueryActor(command);
         if (!status.Known) return Reply.Awol(status.QueryId);
         if (status.Error == QueryStatus.PersistenceUnavailable) return PersistenceUnavailable(status.QueryId);
         return success(status);
@@ -145,8 +168,7 @@ public sealed class ActionHandler : ReceiveActor
         if (parsed.Query is not { } query) return Reply.ParameterValidationFailed(parameters, parsed.ValidationErrors!);
         // dummy_delay: FlowKit sleeps while it builds the object, before it answers; here without holding a thread.
         if (query.ReplyDelay > TimeSpan.Zero) await Task.Delay(query.ReplyDelay);
-        var status = await _region.Ask<QueryStatus>(new RunQuery(query.QueryId, (JsonObject)parameters.DeepClone()),
-            _settings.QueryAskTimeout);
+        var status = await AskQueryActor(new RunQuery(query.QueryId, (JsonObject)parameters.DeepClone()));
         if (status.Error == QueryStatus.PersistenceUnavailable) return PersistenceUnavailable(status.QueryId);
         if (!status.Known) return Reply.UnableToCreateQueryObject(status.Error ?? "the query could not be registered");
         return Reply.Success(new JsonObject { ["query_id"] = status.QueryId, ["progress"] = status.Progress.ToJson() });

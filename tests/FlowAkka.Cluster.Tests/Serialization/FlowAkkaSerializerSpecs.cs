@@ -53,7 +53,8 @@ public sealed class FlowAkkaSerializerSpecs() : TestKit(ConfigurationFactory.Par
         Assert.IsType(type, restored);
         // Records holding JsonObject compare by reference, so compare the serialized forms (and the records where possible).
         Assert.Equal(System.Text.Encoding.UTF8.GetString(bytes), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(restored)));
-        Assert.NotEqual("{}", System.Text.Encoding.UTF8.GetString(bytes));
+        if (type.GetProperties().Any(p => p.DeclaringType == type && p.GetMethod?.IsStatic == false))
+            Assert.NotEqual("{}", System.Text.Encoding.UTF8.GetString(bytes));
     }
 
     [Fact]

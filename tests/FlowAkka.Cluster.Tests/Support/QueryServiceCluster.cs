@@ -91,10 +91,12 @@ public static class FlowKitClientExtensions
     public static Task<Reply> Poll(this FlowKitClient client, string queryId) =>
         client.RequestAsync("poll_query", new JsonObject { ["query_id"] = queryId });
 
-    /// <summary>Polls until the query leaves queued/executing; returns the last poll reply.</summary>
+    /// <summary>Polls until the query leaves queued/executing; returns the last poll reply. "Could not get reply for
+    /// message" is the documented retryable error (e.g. while a dead node's shards move), so it polls on.</summary>
     public static Task<Reply> PollUntilSettledAsync(this FlowKitClient client, string queryId, int seconds = 90) =>
         Eventually.ValueAsync(() => client.Poll(queryId),
-            r => !r.IsSuccess || r.Payload["query_state"]?.GetValue<string>() is not ("queued" or "executing"), seconds);
+            r => r.IsSuccess ? r.Payload["query_state"]?.GetValue<string>() is not ("queued" or "executing")
+                : r.Msg != Reply.CouldNotGetReplyMsg, seconds);
 
     public static async Task<string> RunAsync(this FlowKitClient client, JsonObject spec)
     {

@@ -1,0 +1,85 @@
+// The query service across three in-process nodes: one execution per query wherever requests enter, and a
+// query whose node dies without leaving completes on a survivor.
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using FlowAkka.Cluster.Hosting;
+using FlowAkka.Cluster.Queries;
+using FlowAkka.Cluster.Tests.Support;
+using FlowAkka.Queries;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit;
+
+namespace FlowAkka.Cluster.Tests.Queries;
+
+public sealed class QueryServiceClusterSpecs(FlowDbTestDatabase db) : IClassFixture<FlowDbTestDatabase>
+{
+    // A crashed node must vanish without leaving: no coordinated shutdown when its actor system terminates.
+    private const string CrashableNodes = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
+
+    [Fact]
+    public async Task Concurrent_run_query_entering_at_every_node_execute_once()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 3);
+        var spec = Specs.SpatialAggregate(date: "2016-01-02", method: "most-common", unit: "admin1");
+        var endpoints = Enumerable.Range(0, 3).Select(service.Endpoint).ToList();
+        var ids = await ConcurrentRuns.SendAsync(endpoints, spec, sockets: 21, perSocket: 10);
+        Assert.Equal(210, ids.Count);
+        var id = Assert.Single(ids.Distinct());
+        foreach (var node in Enumerable.Range(0, 3))
+        {
+            var settled = await service.Client(node).PollUntilSettledAsync(id);
+            Assert.Equal("completed", settled.Payload["query_state"]!.GetValue<string>());
+        }
+        Assert.Equal(1, await db.CreateCountAsync(id));
+        var dependency = QueryCatalog.Parse(spec).Query!.Dependencies.Single().QueryId;
+        Assert.Equal(1, await db.CreateCountAsync(dependency));
+    }
+
+    [Fact]
+    public async Task A_query_whose_node_dies_without_leaving_completes_once_on_a_survivor()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 3, extraHocon: CrashableNodes);
+        var spec = Specs.SpatialAggregate(date: "2016-01-03", unit: "admin1");
+        var query = QueryCatalog.Parse(spec).Query!;
+        var id = query.QueryId;
+
+        // Keep the top-level statement waiting in PostgreSQL so that it is executing when its node dies.
+        await using var blocker = new NpgsqlConnection(db.ConnectionString);
+        await blocker.OpenAsync();
+        await ExecuteAsync(blocker, "SELECT pg_advisory_lock(hashtext('flowakka-cache'), hashtext(@id))", ("id", id));
+
+        var client = service.Client(0);
+        Assert.Equal(id, await client.RunAsync(spec));
+        await Eventually.ValueAsync(() => db.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = @app AND state = 'active'", ("app", "flowakka:" + id)), n => n == 1);
+
+        var region = service.Nodes.Hosts[0].Services.GetRequiredService<ActorRegistry>().Get<QueryRegionKey>();
+        var description = await region.Ask<QueryDescription>(new DescribeQuery(id), TimeSpan.FromSeconds(10));
+        Assert.Equal(Protocol.QueryState.Executing, description.State);
+        var hostAddress = description.History.Last().Node!;
+        var victim = service.Nodes.Systems.Single(s => Akka.Cluster.Cluster.Get(s).SelfAddress.ToString() == hostAddress);
+        var survivor = Enumerable.Range(0, 3).First(i => service.Nodes.Systems[i] != victim);
+
+        await victim.Terminate();
+        // The dead process's connections die with it: its statement is rolled back.
+        await ExecuteAsync(blocker, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @app", ("app", "flowakka:" + id));
+        await ExecuteAsync(blocker, "SELECT pg_advisory_unlock_all()");
+
+        var settled = await service.Client(survivor).PollUntilSettledAsync(id, seconds: 120);
+        Assert.True(settled.IsSuccess, settled.ToString());
+        Assert.Equal("completed", settled.Payload["query_state"]!.GetValue<string>());
+        Assert.Equal(1, await db.CreateCountAsync(id));
+        var after = await service.Nodes.Systems[survivor].ActorSelection("/system/sharding/query").ResolveOne(TimeSpan.FromSeconds(5));
+        var final = await after.Ask<QueryDescription>(new DescribeQuery(id), TimeSpan.FromSeconds(10));
+        Assert.Contains(final.History, h => h.State == Protocol.QueryState.Executing && h.Node != hostAddress);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
+    }
+}
