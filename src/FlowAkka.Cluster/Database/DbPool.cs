@@ -38,6 +38,7 @@ public sealed class DbPool : ReceiveActor
         // Supervision: a worker that throws outside its own error handling restarts after a growing pause, so a
         // broken FlowDB is not hammered by a restart loop.
         var strategy = new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+        // The deployment section of hocon/workers.conf (router type, resizer) wins over this code default.
         _workers = Context.ActorOf(
             Props.Create(() => new DbWorker(store, self))
                 .WithRouter(new SmallestMailboxPool(settings.PoolSize).WithSupervisorStrategy(strategy)),

@@ -35,6 +35,10 @@ public static class QueryServiceHostingExtensions
             });
         }
 
+        // The pool size comes from the options (DB_CONNECTION_POOL_SIZE), whatever hocon/workers.conf says.
+        builder.AddHocon($"akka.actor.deployment.\"/{DbPool.Name}/{DbPool.WorkersName}\".nr-of-instances = {options.DbPool.PoolSize}",
+            HoconAddMode.Prepend);
+
         builder.WithActors((system, registry) =>
         {
             var pool = system.ActorOf(Props.Create(() => new DbPool(cache, options.DbPool)), DbPool.Name);

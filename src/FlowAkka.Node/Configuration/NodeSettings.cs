@@ -10,6 +10,9 @@ public sealed record NodeSettings
 {
     public required int FlowMachinePort { get; init; }
     public required string FlowDbHost { get; init; }
+
+    /// <summary>The FlowDB database (FLOWDB_DATABASE, default flowdb as in FlowKit; tests point nodes at a throw-away one).</summary>
+    public string FlowDbDatabase { get; init; } = "flowdb";
     public required int FlowDbPort { get; init; }
     public required string FlowDbUser { get; init; }
     public required string FlowDbPassword { get; init; }
@@ -17,6 +20,9 @@ public sealed record NodeSettings
     public required int RedisPort { get; init; }
     public string? RedisPassword { get; init; }
     public required int DbConnectionPoolSize { get; init; }
+
+    /// <summary>Upper bound of one query's CREATE TABLE AS (FLOWAKKA_STATEMENT_TIMEOUT, seconds).</summary>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromHours(1);
     public required bool DisableDependencyCaching { get; init; }
     public required LogLevel LogLevel { get; init; }
     public required LogFormat LogFormat { get; init; }
@@ -36,7 +42,7 @@ public sealed record NodeSettings
     public string? ClientKeysFile { get; init; }
 
     public string FlowDbConnectionString =>
-        $"Host={FlowDbHost};Port={FlowDbPort};Database=flowdb;Username={FlowDbUser};Password={FlowDbPassword};" +
+        $"Host={FlowDbHost};Port={FlowDbPort};Database={FlowDbDatabase};Username={FlowDbUser};Password={FlowDbPassword};" +
         $"Application Name=flowakka;Maximum Pool Size={DbConnectionPoolSize + 4};Timezone=UTC";
 
     /// <summary>A StackExchange.Redis configuration string; abortConnect=false so a node starts while Redis is down.</summary>

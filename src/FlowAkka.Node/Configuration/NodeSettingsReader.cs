@@ -99,6 +99,7 @@ public static class NodeSettingsReader
         {
             FlowMachinePort = Port("FLOWMACHINE_PORT", 5555, allowZero: true),
             FlowDbHost = Text("FLOWDB_HOST", "localhost"),
+            FlowDbDatabase = Text("FLOWDB_DATABASE", "flowdb"),
             FlowDbPort = Port("FLOWDB_PORT", 9000),
             FlowDbUser = Text("FLOWMACHINE_FLOWDB_USER", "flowmachine"),
             FlowDbPassword = password ?? "",
@@ -106,6 +107,7 @@ public static class NodeSettingsReader
             RedisPort = Port("REDIS_PORT", 6379),
             RedisPassword = source.Get("REDIS_PASSWORD"),
             DbConnectionPoolSize = Positive("DB_CONNECTION_POOL_SIZE", 5),
+            StatementTimeout = TimeSpan.FromSeconds(Positive("FLOWAKKA_STATEMENT_TIMEOUT", 3600)),
             DisableDependencyCaching = Flag("FLOWMACHINE_SERVER_DISABLE_DEPENDENCY_CACHING"),
             LogLevel = Level(),
             LogFormat = Format(),

@@ -65,7 +65,11 @@ public static class NodeHost
     {
         FlowDbConnectionString = settings.FlowDbConnectionString,
         DbPool = DbPoolSettings.Default with { PoolSize = settings.DbConnectionPoolSize },
-        Queries = new QueryServiceSettings { DependencyCaching = !settings.DisableDependencyCaching },
+        Queries = new QueryServiceSettings
+        {
+            DependencyCaching = !settings.DisableDependencyCaching,
+            StatementTimeout = settings.StatementTimeout,
+        },
         Ingress = new IngressSettings
         {
             Endpoint = $"tcp://{settings.ZmqBindAddress}:{settings.FlowMachinePort}",
