@@ -6,5 +6,7 @@ var root = new RootCommand("FlowAkka: a FlowKit flowmachine-compatible query ser
 {
     ServeCommand.Create(),
     DatagenCommand.Create(),
+    KeygenCommand.Create(),
+    CallCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using FlowAkka.Cluster.Ingress.Authentication;
 using FlowAkka.Protocol;
 
 namespace FlowAkka.Cluster.Ingress;
@@ -31,6 +32,17 @@ public sealed record IngressSettings
 
     /// <summary>Server public key (Z85). Optional: derived from the secret key when null.</summary>
     public string? CurvePublicKeyZ85 { get; init; }
+
+    /// <summary>
+    /// Client key set file (<c>{"clients": {"id": "base64 key"}}</c>): when set, every request must carry a valid
+    /// <c>auth</c> credential (see RequestAuthenticator) or it is refused before any actor sees it. Null = off, and an
+    /// <c>auth</c> member is accepted and ignored. The file is re-read when it changes.
+    /// </summary>
+    public string? ClientKeysFile { get; init; }
+
+    public AuthenticationOptions Authentication { get; init; } = AuthenticationOptions.Default;
+
+    public bool UsesClientAuthentication => ClientKeysFile is not null;
 
     /// <summary>Answer params that do not fit the action (FlowKit's TypeError) on the socket thread, before any actor.</summary>
     public bool CheckActionParameters { get; init; } = true;

@@ -4,6 +4,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using FlowAkka.Cluster.Ingress.Authentication;
 using FlowAkka.Protocol;
 using NetMQ;
 using NetMQ.Sockets;
@@ -23,6 +24,10 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _routeCap;
     private readonly NetMQCertificate? _certificate;
+    private readonly ClientKeyFile? _clientKeys;
+    private readonly RequestAuthenticator? _authenticator;
+    private long _authenticationFailures;
+    private long _nextFailureLog;
 
     // Poller thread only: who to answer for each correlation id. A route is removed when its reply is sent, so a
     // second reply for the same id is dropped and every framed request is answered exactly once.
@@ -44,6 +49,12 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
         _settings = settings;
         _log = log;
         _routeCap = Math.Max(1, settings.MaxRequestsInFlight) * 2;
+        if (settings.ClientKeysFile is { } keysFile)
+        {
+            // Before the bind: a node told to authenticate must not listen without a usable key set.
+            _clientKeys = new ClientKeyFile(keysFile, log, settings.Authentication.KeyFileCheckInterval);
+            _authenticator = new RequestAuthenticator(_clientKeys, settings.Authentication);
+        }
         _router = new RouterSocket();
         try
         {
@@ -66,6 +77,7 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
         catch
         {
             _router.Dispose();
+            _clientKeys?.Dispose();
             throw;
         }
 
@@ -80,6 +92,8 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
             _log.Warning("ZMQ ingress bound to {0} in PLAINTEXT beyond loopback: set a CURVE key to encrypt client traffic", Endpoint);
         else
             _log.Info("ZMQ ingress bound to {0} (plaintext, loopback only)", Endpoint);
+        if (_clientKeys is not null)
+            _log.Info("ZMQ ingress authenticates clients: {0} keys from {1}", _clientKeys.Current.Count, _clientKeys.Path);
     }
 
     /// <summary>The endpoint actually bound, e.g. <c>tcp://127.0.0.1:41234</c> (or <c>tcp://0.0.0.0:5555</c> for <c>*</c>).</summary>
@@ -98,6 +112,12 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
 
     /// <summary>Requests answered on the socket thread (framing, envelope, params, overload).</summary>
     public long RejectedOnSocketThread => Interlocked.Read(ref _rejectedOnSocketThread);
+
+    /// <summary>Requests refused for a missing or invalid credential (also counted in <see cref="RejectedOnSocketThread"/>).</summary>
+    public long AuthenticationFailures => Interlocked.Read(ref _authenticationFailures);
+
+    /// <summary>The client key file in use, or null when client authentication is off.</summary>
+    public ClientKeyFile? ClientKeys => _clientKeys;
 
     /// <summary>Starts the socket thread; valid requests go to <paramref name="target"/> as <see cref="RequestReceived"/>.</summary>
     public void Start(IActorRef target)
@@ -176,6 +196,7 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
             _poller.Dispose();
             _router.Dispose();
             _outgoing.Dispose();
+            _clientKeys?.Dispose();
             _log.Info("ZMQ ingress on {0} stopped", Endpoint);
         }
         catch (Exception e)
@@ -259,10 +280,19 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
             return;
         }
 
-        var parsed = ActionRequestParser.Parse(body, _settings.Limits);
+        // Lifts a top-level "auth" out (ignored when authentication is off); other unknown keys stay errors.
+        var envelope = CredentialEnvelope.Parse(body, _settings.Limits);
+        var parsed = envelope.Parsed;
         if (!parsed.IsValid)
         {
             Reject(route, parsed.Error);
+            return;
+        }
+        if (_authenticator?.Authenticate(parsed.Request, envelope.Credential, DateTimeOffset.UtcNow) is { IsAuthenticated: false } refused)
+        {
+            Interlocked.Increment(ref _authenticationFailures);
+            LogAuthenticationFailure(refused);
+            Reject(route, refused.ToReply());
             return;
         }
         if (_settings.CheckActionParameters && ActionParameters.Check(parsed.Request) is { } wrongArguments)
@@ -280,6 +310,17 @@ public sealed class ZmqIngress : IReplyChannel, IAsyncDisposable
         var correlationId = ++_nextCorrelationId;
         _routes.Add(correlationId, route);
         _target.Tell(new RequestReceived(correlationId, parsed.Request), ActorRefs.NoSender);
+    }
+
+    // At most one warning per 10 s, so a flood of bad credentials cannot flood the log; the counter has the total.
+    private void LogAuthenticationFailure(AuthenticationResult refused)
+    {
+        var now = Environment.TickCount64;
+        if (now < _nextFailureLog)
+            return;
+        _nextFailureLog = now + 10_000;
+        _log.Warning("ZMQ ingress refused a request ({0}, client {1}): {2}; {3} refused so far",
+            refused.Failure, refused.ClientId ?? "-", refused.Reason, AuthenticationFailures);
     }
 
     private void Reject(Route route, Reply reply)

@@ -74,6 +74,7 @@ public static class NodeHost
         {
             Endpoint = $"tcp://{settings.ZmqBindAddress}:{settings.FlowMachinePort}",
             CurveSecretKeyZ85 = settings.CurveSecretKeyFile is { } keyFile ? CurveKeyFile.ReadSecretKey(keyFile) : null,
+            ClientKeysFile = settings.ClientKeysFile,
         },
     };
 
