@@ -2,6 +2,7 @@
 using System.Text.Json.Nodes;
 using NetMQ;
 using NetMQ.Sockets;
+using FlowAkka.Cluster.Ingress.Authentication;
 using FlowAkka.Protocol;
 
 namespace FlowAkka.Cluster.Client;
@@ -17,6 +18,11 @@ public sealed record FlowKitClientOptions
     public string? ServerPublicKeyZ85 { get; init; }
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Client id and key for a node with client authentication on; null sends unsigned requests.</summary>
+    public string? ClientId { get; init; }
+
+    public byte[]? ClientKey { get; init; }
 }
 
 /// <summary>
@@ -49,7 +55,10 @@ public sealed class FlowKitClient : IDisposable
     /// <summary>Sends the envelope and waits for its reply; throws <see cref="TimeoutException"/> after the timeout.</summary>
     public async Task<Reply> RequestAsync(ActionRequest request, CancellationToken cancellationToken = default)
     {
-        var body = await SendRawAsync(request.ToUtf8Bytes(), cancellationToken);
+        var bytes = _options is { ClientId: { } id, ClientKey: { } key }
+            ? RequestSigner.Sign(request, id, key, DateTimeOffset.UtcNow).ToUtf8Bytes()
+            : request.ToUtf8Bytes();
+        var body = await SendRawAsync(bytes, cancellationToken);
         return Reply.Parse(body);
     }
 

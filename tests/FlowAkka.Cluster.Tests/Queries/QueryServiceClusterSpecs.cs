@@ -76,6 +76,21 @@ public sealed class QueryServiceClusterSpecs(FlowDbTestDatabase db) : IClassFixt
         Assert.Contains(final.History, h => h.State == Protocol.QueryState.Executing && h.Node != hostAddress);
     }
 
+    [Fact]
+    public async Task Without_dependency_caching_only_the_top_level_query_is_stored()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 1,
+            customize: o => o with { Queries = o.Queries with { DependencyCaching = false } });
+        var spec = Specs.SpatialAggregate(date: "2016-01-01", method: "last", unit: "admin2");
+        var client = service.Client();
+        var id = await client.RunAsync(spec);
+        Assert.Equal("completed", (await client.PollUntilSettledAsync(id)).Payload["query_state"]!.GetValue<string>());
+        Assert.Equal(1, await db.CreateCountAsync(id));
+        var dependency = QueryCatalog.Parse(spec).Query!.Dependencies.Single().QueryId;
+        Assert.Equal(0, await db.CreateCountAsync(dependency));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM cache.dependencies WHERE query_id = @id", ("id", id)));
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
