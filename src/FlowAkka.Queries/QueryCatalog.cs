@@ -12,7 +12,14 @@ public static class QueryCatalog
     public static readonly QueryGroup InputToModalLocation = new("InputToModalLocation", [DailyLocation.Definition]);
 
     public static readonly QueryGroup ReferenceLocation = new("ReferenceLocation",
-        [DailyLocation.Definition, ModalLocation.Definition, MostFrequentLocation.Definition, VisitedMostDays.Definition]);
+        [DailyLocation.Definition, ModalLocation.Definition, MostFrequentLocation.Definition, VisitedMostDays.Definition,
+         MajorityLocation.Definition]);
+
+    /// <summary>What location_visits counts (FlowKit's VisitableLocation).</summary>
+    public static readonly QueryGroup VisitableLocation = new("VisitableLocation", [DailyLocation.Definition, ModalLocation.Definition]);
+
+    /// <summary>The weights of majority_location (FlowKit's WeightedLocationQueries).</summary>
+    public static readonly QueryGroup WeightedLocationQueries = new("WeightedLocationQueries", [LocationVisits.Definition]);
 
     public static readonly QueryGroup InputToFlows = new("InputToFlows",
         [DailyLocation.Definition, ModalLocation.Definition, UniqueLocations.Definition, MostFrequentLocation.Definition,
@@ -40,6 +47,16 @@ public static class QueryCatalog
     public static readonly QueryGroup ActiveAtReferenceLocationCountsOnly =
         new("ActiveAtReferenceLocationCounts", [ActiveAtReferenceLocationCounts.Definition], IsOneOf: false);
 
+    public static readonly QueryGroup LocationVisitsOnly = new("LocationVisits", [LocationVisits.Definition], IsOneOf: false);
+
+    public static readonly QueryGroup MajorityLocationOnly = new("MajorityLocation", [MajorityLocation.Definition], IsOneOf: false);
+
+    public static readonly QueryGroup CoalescedLocationOnly =
+        new("CoalescedLocation", [CoalescedLocation.Definition], IsOneOf: false);
+
+    public static readonly QueryGroup MobilityClassificationOnly =
+        new("MobilityClassification", [MobilityClassification.Definition], IsOneOf: false);
+
     /// <summary>FlowmachineQuerySchema: the top-level kinds in FlowKit's declaration order.</summary>
     public static readonly QueryGroup TopLevel = new("FlowmachineQuerySchema",
     [
@@ -47,15 +64,16 @@ public static class QueryCatalog
         Flows.Definition,
         Inflows.Definition,
         Outflows.Definition,
-        // TODO(later issue): meaningful_locations_aggregate, meaningful_locations_between_label_od_matrix,
-        // meaningful_locations_between_dates_od_matrix belong here.
+        MeaningfulLocationsAggregate.Definition,
+        MeaningfulLocationsBetweenLabelODMatrix.Definition,
+        MeaningfulLocationsBetweenDatesODMatrix.Definition,
         GeographyQuery.Definition,
         LocationEventCounts.Definition,
         UniqueSubscriberCounts.Definition,
         LocationIntroversion.Definition,
         TotalNetworkObjects.Definition,
         AggregateNetworkObjects.Definition,
-        // TODO(later issue): dfs_metric_total_amount belongs here.
+        DfsMetricTotalAmount.Definition,
         SpatialAggregate.Definition,
         JoinedSpatialAggregate.Definition,
         HistogramAggregate.Definition,
@@ -65,7 +83,8 @@ public static class QueryCatalog
         UnmovingCounts.Definition,
         UnmovingAtReferenceLocationCounts.Definition,
         TripsODMatrix.Definition,
-        // TODO(later issue): labelled_spatial_aggregate, labelled_flows belong here.
+        LabelledSpatialAggregate.Definition,
+        LabelledFlows.Definition,
     ]);
 
     private static readonly Lazy<JsonObject> Schemas = new(BuildSchemas);
@@ -141,6 +160,8 @@ public static class QueryCatalog
     [
         TopLevel, InputToModalLocation, ReferenceLocation, InputToFlows, JoinableMetrics, HistogrammableMetrics,
         UniqueLocationsOnly, TotalNetworkObjectsOnly, UniqueSubscriberCountsOnly, ActiveAtReferenceLocationCountsOnly,
+        VisitableLocation, WeightedLocationQueries, LocationVisitsOnly, MajorityLocationOnly, CoalescedLocationOnly,
+        MobilityClassificationOnly,
     ];
 
     private static QueryParseResult Invalid(JsonObject errors) => new(null, errors);
@@ -148,12 +169,7 @@ public static class QueryCatalog
     private static JsonObject BuildSchemas()
     {
         var all = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
-        var groups = new[]
-        {
-            TopLevel, InputToModalLocation, ReferenceLocation, InputToFlows, JoinableMetrics, HistogrammableMetrics,
-            UniqueLocationsOnly, TotalNetworkObjectsOnly, UniqueSubscriberCountsOnly, ActiveAtReferenceLocationCountsOnly,
-        };
-        foreach (var group in groups)
+        foreach (var group in AllGroups())
         {
             foreach (var kind in group.Kinds)
             {

@@ -130,7 +130,7 @@ public class FieldValidationSpecs
     public void Nested_kind_must_belong_to_its_group()
     {
         var spec = SampleSpecs.SpatialAggregate(SampleSpecs.Windowed("unique_locations"));
-        Assert.Equal("""{"locations":{"query_kind":["Must be one of: daily_location, modal_location, most_frequent_location, visited_most_days."]}}""",
+        Assert.Equal("""{"locations":{"query_kind":["Must be one of: daily_location, modal_location, most_frequent_location, visited_most_days, majority_location."]}}""",
             Errors(spec));
     }
 

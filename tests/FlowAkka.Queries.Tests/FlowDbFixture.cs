@@ -50,6 +50,7 @@ public sealed class FlowDbFixture : IAsyncLifetime
 
         _db = NpgsqlDataSource.Create(ConnectionString(_database));
         await new SyntheticDataGenerator().GenerateAsync(_db, Options, null, CancellationToken.None);
+        await DfsData.GenerateAsync(_db, Options, CancellationToken.None);
         await using var conn = await _db.OpenConnectionAsync();
         await using var oracle = new NpgsqlCommand(OracleTables, conn);
         await oracle.ExecuteNonQueryAsync();

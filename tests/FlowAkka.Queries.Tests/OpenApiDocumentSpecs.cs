@@ -96,7 +96,7 @@ public class OpenApiDocumentSpecs
     public void Nested_groups_list_their_kinds()
     {
         string[] Keys(string group) => Schemas[group]!["discriminator"]!["mapping"]!.AsObject().Select(p => p.Key).ToArray();
-        Assert.Equal(["daily_location", "modal_location", "most_frequent_location", "visited_most_days"], Keys("ReferenceLocation"));
+        Assert.Equal(["daily_location", "majority_location", "modal_location", "most_frequent_location", "visited_most_days"], Keys("ReferenceLocation"));
         Assert.Equal(["daily_location", "modal_location", "most_frequent_location", "unique_locations", "visited_most_days"], Keys("InputToFlows"));
         Assert.Equal(11, Keys("JoinableMetrics").Length);
         Assert.DoesNotContain("handset", Keys("HistogrammableMetrics"));

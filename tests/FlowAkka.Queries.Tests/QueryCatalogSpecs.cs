@@ -11,11 +11,13 @@ public class QueryCatalogSpecs
     {
         Assert.Equal(
         [
-            "dummy_query", "flows", "inflows", "outflows", "geography", "location_event_counts",
-            "unique_subscriber_counts", "location_introversion", "total_network_objects", "aggregate_network_objects",
-            "spatial_aggregate", "joined_spatial_aggregate", "histogram_aggregate", "active_at_reference_location_counts",
-            "unique_visitor_counts", "consecutive_trips_od_matrix", "unmoving_counts",
-            "unmoving_at_reference_location_counts", "trips_od_matrix",
+            "dummy_query", "flows", "inflows", "outflows", "meaningful_locations_aggregate",
+            "meaningful_locations_between_label_od_matrix", "meaningful_locations_between_dates_od_matrix", "geography",
+            "location_event_counts", "unique_subscriber_counts", "location_introversion", "total_network_objects",
+            "aggregate_network_objects", "dfs_metric_total_amount", "spatial_aggregate", "joined_spatial_aggregate",
+            "histogram_aggregate", "active_at_reference_location_counts", "unique_visitor_counts",
+            "consecutive_trips_od_matrix", "unmoving_counts", "unmoving_at_reference_location_counts", "trips_od_matrix",
+            "labelled_spatial_aggregate", "labelled_flows",
         ], QueryCatalog.AvailableQueries);
     }
 
@@ -30,7 +32,7 @@ public class QueryCatalogSpecs
             var q = result.Query!;
             kinds.Add(q.QueryKind);
             var sql = q.BuildSql(InlineSqlSource.Instance);
-            Assert.StartsWith(q.QueryKind == "histogram_aggregate" ? "WITH" : "SELECT", sql);
+            Assert.StartsWith(q.QueryKind is "histogram_aggregate" or "labelled_spatial_aggregate" or "labelled_flows" ? "WITH" : "SELECT", sql);
             Assert.DoesNotContain(";", sql);
             Assert.NotEmpty(q.Columns);
             Assert.NotEmpty(q.CacheClassName);

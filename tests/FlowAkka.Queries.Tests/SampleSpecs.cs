@@ -68,6 +68,9 @@ public static class SampleSpecs
         yield return Flows();
         yield return Flows("inflows");
         yield return Flows("outflows");
+        yield return MeaningfulAggregate();
+        yield return MeaningfulLabelOd();
+        yield return MeaningfulDatesOd();
         yield return Parse("""{"query_kind":"geography","aggregation_unit":"admin2"}""");
         var lec = Windowed("location_event_counts");
         lec["interval"] = "hour";
@@ -80,6 +83,7 @@ public static class SampleSpecs
             ["query_kind"] = "aggregate_network_objects", ["total_network_objects"] = Windowed("total_network_objects"),
             ["statistic"] = "avg", ["aggregate_by"] = "month",
         };
+        yield return Dfs();
         yield return SpatialAggregate(DailyLocation());
         yield return JoinedSpatialAggregate(Metric("radius_of_gyration"), "avg");
         yield return new JsonObject
@@ -102,7 +106,89 @@ public static class SampleSpecs
             ["reference_locations"] = DailyLocation(),
         };
         yield return Windowed("trips_od_matrix");
+        yield return LabelledSpatialAggregate();
+        yield return LabelledFlows();
     }
+
+    public static JsonObject Dfs(string metric = "amount", string unit = "admin1") =>
+        Parse($$"""{"query_kind":"dfs_metric_total_amount","metric":"{{metric}}","start_date":"2016-01-01","end_date":"2016-01-02","aggregation_unit":"{{unit}}"}""");
+
+    /// <summary>Labels splitting the score plane: "day" where score_hour &lt; 0, "evening" where it is &gt; 0.</summary>
+    public const string Labels = """
+        {"day":{"type":"Polygon","coordinates":[[[-1.1,-1.1],[-1.1,1.1],[-0.000001,1.1],[-0.000001,-1.1]]]},
+         "evening":{"type":"MultiPolygon","coordinates":[[[[0.000001,-1.1],[0.000001,1.1],[1.1,1.1],[1.1,-1.1]]]]}}
+        """;
+
+    public const string HourScores = "[-1,-1,-1,-1,-1,-1,-1,0,0,1,1,1,1,1,1,1,1,0,0,0,0,-1,-1,-1]";
+
+    public const string DayScores = """{"monday":1,"tuesday":1,"wednesday":1,"thursday":0,"friday":-1,"saturday":-1,"sunday":-1}""";
+
+    private static string MeaningfulCommon(string unit) =>
+        "\"aggregation_unit\":\"" + unit + "\",\"labels\":" + Labels + ",\"tower_hour_of_day_scores\":" + HourScores +
+        ",\"tower_day_of_week_scores\":" + DayScores;
+
+    public static JsonObject MeaningfulAggregate(string unit = "admin1", string label = "evening", string extra = "") => Parse(
+        $$"""{"query_kind":"meaningful_locations_aggregate","start_date":"2016-01-01","end_date":"2016-01-04","label":"{{label}}",{{MeaningfulCommon(unit)}}{{extra}}}""");
+
+    public static JsonObject MeaningfulLabelOd(string unit = "admin1", string extra = "") => Parse(
+        $$"""{"query_kind":"meaningful_locations_between_label_od_matrix","start_date":"2016-01-01","end_date":"2016-01-04","label_a":"day","label_b":"evening",{{MeaningfulCommon(unit)}}{{extra}}}""");
+
+    public static JsonObject MeaningfulDatesOd(string unit = "admin1", string extra = "") => Parse(
+        $$"""{"query_kind":"meaningful_locations_between_dates_od_matrix","start_date_a":"2016-01-01","end_date_a":"2016-01-02","start_date_b":"2016-01-02","end_date_b":"2016-01-04","label":"evening",{{MeaningfulCommon(unit)}}{{extra}}}""");
+
+    public static JsonObject LocationVisits(string unit = "admin1") => new()
+    {
+        ["query_kind"] = "location_visits",
+        ["locations"] = new JsonArray(DailyLocation("2016-01-01", unit: unit), DailyLocation("2016-01-02", unit: unit),
+            DailyLocation("2016-01-03", unit: unit)),
+    };
+
+    public static JsonObject MajorityLocation(string unit = "admin1", bool includeUnlocatable = false) => new()
+    {
+        ["query_kind"] = "majority_location",
+        ["subscriber_location_weights"] = LocationVisits(unit),
+        ["include_unlocatable"] = includeUnlocatable,
+    };
+
+    public static JsonObject CoalescedLocation(string unit = "admin1", long threshold = 1) => new()
+    {
+        ["query_kind"] = "coalesced_location",
+        ["preferred_location"] = MajorityLocation(unit, includeUnlocatable: true),
+        ["fallback_location"] = new JsonObject
+        {
+            ["query_kind"] = "majority_location",
+            ["subscriber_location_weights"] = new JsonObject
+            {
+                ["query_kind"] = "location_visits",
+                ["locations"] = new JsonArray(DailyLocation("2016-01-01", "most-common", unit), DailyLocation("2016-01-02", "most-common", unit)),
+            },
+        },
+        ["subscriber_location_weights"] = LocationVisits(unit),
+        ["weight_threshold"] = threshold,
+    };
+
+    public static JsonObject MobilityClassification(string unit = "admin1") => new()
+    {
+        ["query_kind"] = "mobility_classification",
+        ["locations"] = new JsonArray(CoalescedLocation(unit, 1), CoalescedLocation(unit, 2)),
+        ["stay_length_threshold"] = 2,
+    };
+
+    public static JsonObject LabelledSpatialAggregate(string unit = "admin1") => new()
+    {
+        ["query_kind"] = "labelled_spatial_aggregate",
+        ["locations"] = CoalescedLocation(unit),
+        ["labels"] = MobilityClassification(unit),
+    };
+
+    public static JsonObject LabelledFlows(string unit = "admin1", string joinType = "inner") => new()
+    {
+        ["query_kind"] = "labelled_flows",
+        ["from_location"] = CoalescedLocation(unit, 1),
+        ["to_location"] = CoalescedLocation(unit, 2),
+        ["labels"] = MobilityClassification(unit),
+        ["join_type"] = joinType,
+    };
 
     public static JsonObject ActiveAtReferenceLocationCounts(string unit = "admin3") => new()
     {

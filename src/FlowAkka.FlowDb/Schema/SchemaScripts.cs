@@ -10,7 +10,7 @@ internal static class SchemaScripts
     internal const long AdvisoryLockKey = 0x466C6F77416B6B61;
 
     internal static readonly string[] FlowDb =
-        ["010_schemas", "020_events", "030_infrastructure", "040_geography", "050_etl", "060_cache", "090_grants"];
+        ["010_schemas", "020_events", "030_infrastructure", "040_geography", "050_etl", "060_cache", "070_dfs", "090_grants"];
 
     internal static readonly string[] Cache = ["060_cache", "090_grants"];
 

@@ -90,6 +90,8 @@ public sealed class SyntheticDataGenerator
             }
         }).ToList();
         await Task.WhenAll(tasks).ConfigureAwait(false);
+        // Mobile money (dfs schema) for dfs_metric_total_amount, routed through the cells just loaded.
+        await DfsData.GenerateAsync(db, options, ct).ConfigureAwait(false);
 
         await using (var conn = await OpenTunedAsync(db, ct).ConfigureAwait(false))
         {
