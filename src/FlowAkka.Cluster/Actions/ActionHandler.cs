@@ -246,8 +246,8 @@ public sealed class ActionHandler : ReceiveActor
             ["qa_checks"] = new JsonArray(checks.Select(c => (JsonNode)new JsonObject
             {
                 ["cdr_date"] = c.CdrDate,
-                ["type_of_query_or_check"] = c.TypeOfQueryOrCheck,
                 ["outcome"] = c.Outcome,
+                ["type_of_query_or_check"] = c.TypeOfQueryOrCheck,
             }).ToArray()),
         });
     }

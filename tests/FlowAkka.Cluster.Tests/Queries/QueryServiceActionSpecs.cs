@@ -42,6 +42,38 @@ public sealed class QueryServiceActionSpecs(SingleNodeServiceFixture fixture) : 
     }
 
     [Fact]
+    public async Task QA_check_actions_answer_from_the_etl_checks()
+    {
+        var client = _service.Client();
+        var list = await client.RequestAsync("list_qa_checks");
+        Assert.True(list.IsSuccess, list.ToString());
+        var available = list.Payload["available_qa_checks"]!.AsArray();
+        Assert.Equal(await _db.ScalarAsync<long>("SELECT count(DISTINCT (cdr_type, type_of_query_or_check)) FROM etl.post_etl_queries"), available.Count);
+        Assert.Contains(available, c => c!["cdr_type"]!.GetValue<string>() == "calls"
+                                        && c["type_of_query_or_check"]!.GetValue<string>() == "count_duplicated");
+
+        var checks = await client.RequestAsync("get_qa_checks", new JsonObject
+        {
+            ["start_date"] = "2016-01-01", ["end_date"] = "2016-01-02", ["cdr_type"] = "calls", ["check_type"] = "count_added_rows",
+        });
+        Assert.True(checks.IsSuccess, checks.ToString());
+        var rows = checks.Payload["qa_checks"]!.AsArray();
+        Assert.Equal(["2016-01-01", "2016-01-02"], rows.Select(r => r!["cdr_date"]!.GetValue<string>()));
+        var expected = await _db.ScalarAsync<string>(
+            "SELECT outcome FROM etl.post_etl_queries WHERE cdr_type = 'calls' AND type_of_query_or_check = 'count_added_rows' AND cdr_date = '2016-01-01'");
+        Assert.Equal(expected, rows[0]!["outcome"]!.GetValue<string>());
+        Assert.Equal(["cdr_date", "outcome", "type_of_query_or_check"], rows[0]!.AsObject().Select(p => p.Key));
+
+        var bad = await client.RequestAsync("get_qa_checks", new JsonObject
+        {
+            ["start_date"] = "yesterday", ["end_date"] = "2016-01-02", ["cdr_type"] = "faxes", ["check_type"] = "count_added_rows",
+        });
+        Assert.StartsWith("Parameter validation failed.", bad.Msg);
+        Assert.Equal("Must be one of: calls, sms, mds, topups.", bad.Payload["validation_error_messages"]!["cdr_type"]![0]!.GetValue<string>());
+        Assert.Equal("Not a valid date.", bad.Payload["validation_error_messages"]!["start_date"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Run_query_stores_the_result_and_every_query_action_answers_for_it()
     {
         var client = _service.Client();
