@@ -137,7 +137,9 @@ public static class FlowJsonWriter
         }
     }
 
-    private static void WriteString(StringBuilder sb, string s, bool lowercaseHex)
+    /// <summary>A JSON string as Python's json.dumps writes it with ensure_ascii: only printable ASCII stays as it
+    /// is, everything else becomes \uXXXX (lowercase hex, as Python, or uppercase).</summary>
+    public static void WriteString(StringBuilder sb, string s, bool lowercaseHex)
     {
         sb.Append('"');
         foreach (var c in s)

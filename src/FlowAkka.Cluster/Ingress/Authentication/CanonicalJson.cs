@@ -4,6 +4,7 @@
 // integers as their digits, other numbers as Python's float repr.
 using System.Globalization;
 using System.Text;
+using FlowAkka.Protocol.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -158,31 +159,8 @@ public static class CanonicalJson
         return sb.ToString();
     }
 
-    // json.dumps with ensure_ascii: only printable ASCII (space..~) stays as it is.
-    private static void WriteString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7E)
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else
-                        sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    // json.dumps with ensure_ascii: only printable ASCII (space..~) stays as it is, escapes in lowercase hex.
+    private static void WriteString(StringBuilder sb, string s) => FlowJsonWriter.WriteString(sb, s, lowercaseHex: true);
 
     /// <summary>Python's str ordering: by code point (UTF-16 ordinal order differs for characters beyond U+FFFF).</summary>
     public static int CompareByCodePoint(string a, string b)
