@@ -39,7 +39,7 @@ public static class NodeHost
                 {
                     loggers.LogLevel = ToAkkaLevel(settings.LogLevel);
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<NodeLogger>();
                 })
                 .AddFlowAkkaSerialization()
                 .ConfigureFlowAkkaNetwork(settings.Cluster)
