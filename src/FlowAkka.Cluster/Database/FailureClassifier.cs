@@ -17,13 +17,13 @@ public static class FailureClassifier
         _ => false,
     };
 
-    /// <summary>FlowDB cannot be reached at all (as opposed to one statement failing).</summary>
+    /// <summary>FlowDB cannot be reached at all (refused or unreachable connections, "cannot connect now"), as
+    /// opposed to one statement or one backend failing: a terminated backend (57P01) is a transient failure of that
+    /// query, not a reason to fail everyone's work fast.</summary>
     public static bool IsUnreachable(Exception exception) => exception switch
     {
-        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException npgsql => npgsql is not PostgresException
-                                  && (npgsql.InnerException is System.Net.Sockets.SocketException or System.IO.IOException or TimeoutException
-                                      || npgsql.IsTransient),
+        PostgresException pg => pg.SqlState is "57P03" or "08001" or "08004" or "08006",
+        NpgsqlException npgsql => npgsql.InnerException is System.Net.Sockets.SocketException or TimeoutException,
         System.Net.Sockets.SocketException => true,
         _ => false,
     };

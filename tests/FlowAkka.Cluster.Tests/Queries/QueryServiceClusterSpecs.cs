@@ -91,6 +91,26 @@ public sealed class QueryServiceClusterSpecs(FlowDbTestDatabase db) : IClassFixt
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM cache.dependencies WHERE query_id = @id", ("id", id)));
     }
 
+    [Fact]
+    public async Task While_FlowDB_is_unreachable_queries_error_quickly_and_the_node_keeps_answering()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 1, customize: o => o with
+        {
+            // Nothing listens on port 1: every connection is refused.
+            FlowDbConnectionString = "Host=127.0.0.1;Port=1;Database=flowdb;Username=postgres;Timeout=2",
+            EnsureCacheSchema = false,
+        });
+        var client = service.Client();
+        var id = await client.RunAsync(Specs.SpatialAggregate(date: "2016-01-03", unit: "admin2"));
+        var settled = await client.PollUntilSettledAsync(id);
+        Assert.Equal("errored", settled.Payload["query_state"]!.GetValue<string>());
+        var sql = await client.RequestAsync("get_sql_for_query_result", new JsonObject { ["query_id"] = id });
+        Assert.Equal($"Query with id '{id}' finished with an error.", sql.Msg);
+        Assert.Equal("pong", (await client.RequestAsync("ping")).Msg);
+        var dates = await client.RequestAsync("get_available_dates");
+        Assert.Equal("Could not get reply for message", dates.Msg);
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
