@@ -50,7 +50,7 @@ public sealed class QueryActor : ReceivePersistentActor
         Command<EnsureStored>(OnEnsureStored);
         Command<PollQuery>(_ => ReplyStatus());
         Command<GetQueryKind>(_ => ReplyStatus());
-        Command<GetQueryParams>(_ => ReplyStatus());
+        Command<GetQueryParams>(_ => Sender.Tell(Status() with { Parameters = _state.Parameters }));
         Command<GetResultSql>(OnGetResultSql);
         Command<CancelQuery>(_ => OnCancel());
         Command<ResetQuery>(OnReset);
@@ -422,7 +422,8 @@ public sealed class QueryActor : ReceivePersistentActor
         if (!_state.Registered)
             return new QueryStatus(_queryId, false, null, QueryState.Known, QueryProgress.None);
         var progress = _state.State == QueryState.Completed ? QueryProgress.None : QueryProgress.Of(Pending());
-        return new QueryStatus(_queryId, true, _state.QueryKind, _state.State, progress, _state.Parameters,
+        // The spec itself travels only for get_query_params: polls stay small on the wire.
+        return new QueryStatus(_queryId, true, _state.QueryKind, _state.State, progress,
             Error: _state.State is QueryState.Errored or QueryState.ResetFailed ? _state.Error : null);
     }
 
@@ -535,7 +536,9 @@ public sealed class QueryActor : ReceivePersistentActor
 
     private void SettleLater()
     {
-        if (_state.IsSettled || !_state.Registered) SetReceiveTimeout(_context.Settings.PassivateAfter);
+        // An id nobody registered (a poll of an unknown id) holds nothing worth keeping in memory.
+        if (!_state.Registered) SetReceiveTimeout(TimeSpan.FromSeconds(1));
+        else if (_state.IsSettled) SetReceiveTimeout(_context.Settings.PassivateAfter);
     }
 
     private void Passivate()
