@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using FlowAkka.Benchmarks;
+using FlowAkka.Benchmarks.Support;
 
 var quick = args.Contains("--quick");
 var onlyIndex = Array.IndexOf(args, "--only");
@@ -31,25 +32,31 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .ToList();
 
 var rows = new List<BenchmarkRow>();
+var total = Stopwatch.StartNew();
 foreach (var benchmark in benchmarks)
 {
     Console.Error.WriteLine($"== {benchmark.Name}");
+    var clock = Stopwatch.StartNew();
     try
     {
         rows.AddRange(await benchmark.RunAsync(context, CancellationToken.None));
     }
     catch (Exception e)
     {
+        Console.Error.WriteLine(e);
         rows.Add(new BenchmarkRow(benchmark.Name, "(failed)", e.GetType().Name, e.Message.ReplaceLineEndings(" "), double.NaN, "-", false));
     }
+    Console.Error.WriteLine($"   {benchmark.Name} took {clock.Elapsed.TotalSeconds:0} s");
 }
+// The generated dataset outlives single benchmarks (several share it): drop it once all have run.
+await SharedDataset.DisposeAsync();
 
 var table = new StringBuilder();
 table.AppendLine($"# FlowAkka benchmarks{(quick ? " (--quick)" : "")}");
 table.AppendLine();
 table.AppendLine($"- machine: {Environment.MachineName}, {Environment.ProcessorCount} cores, {RuntimeDescription()}");
 table.AppendLine($"- commit: {Git("rev-parse --short HEAD")}");
-table.AppendLine($"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+table.AppendLine($"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, whole run {total.Elapsed.TotalSeconds:0} s");
 table.AppendLine();
 table.AppendLine("| area | measure | measured | baseline (same run) | ratio | goal | meets goal |");
 table.AppendLine("|---|---|---|---|---|---|---|");

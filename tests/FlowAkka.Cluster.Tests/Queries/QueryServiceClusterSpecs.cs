@@ -92,6 +92,38 @@ public sealed class QueryServiceClusterSpecs(FlowDbTestDatabase db) : IClassFixt
     }
 
     [Fact]
+    public async Task Resetting_dependencies_and_running_their_parents_again_recomputes_everything()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 3);
+        var specs = new[] { "admin0", "admin1", "admin2", "admin3", "lon-lat" }
+            .SelectMany(unit => new[] { "2016-01-01", "2016-01-02" }.Select(date => Specs.SpatialAggregate(date: date, method: "last", unit: unit)))
+            .ToList();
+        var clients = Enumerable.Range(0, 3).Select(service.Client).ToList();
+        var ids = await Task.WhenAll(specs.Select((spec, i) => Task.Run(async () =>
+        {
+            using var client = new Client.FlowKitClient(new Client.FlowKitClientOptions { Endpoint = service.Endpoint(i % 3) });
+            var id = await client.RunAsync(spec);
+            await client.PollUntilSettledAsync(id);
+            return id;
+        })));
+        var dependencies = specs.Select(spec => QueryCatalog.Parse(spec).Query!.Dependencies.Single().QueryId).ToList();
+
+        foreach (var (dependency, i) in dependencies.Select((d, i) => (d, i)))
+        {
+            var reset = await clients[i % 3].RequestAsync("reset_query", new JsonObject { ["query_id"] = dependency });
+            Assert.True(reset.IsSuccess, reset.ToString());
+        }
+        await Task.WhenAll(specs.Select((spec, i) => Task.Run(async () =>
+        {
+            using var client = new Client.FlowKitClient(new Client.FlowKitClientOptions { Endpoint = service.Endpoint((i + 1) % 3) });
+            Assert.Equal(ids[i], await client.RunAsync(spec));
+            var settled = await client.PollUntilSettledAsync(ids[i], seconds: 60);
+            Assert.Equal("completed", settled.Payload["query_state"]!.GetValue<string>());
+        })));
+        foreach (var id in ids.Concat(dependencies)) Assert.Equal(2, await db.CreateCountAsync(id));
+    }
+
+    [Fact]
     public async Task While_FlowDB_is_unreachable_queries_error_quickly_and_the_node_keeps_answering()
     {
         await using var service = await QueryServiceCluster.StartAsync(db, nodes: 1, customize: o => o with
