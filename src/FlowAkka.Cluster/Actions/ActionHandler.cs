@@ -55,14 +55,24 @@ public sealed class ActionHandler : ReceiveActor
             {
                 reply = Task.FromException<Reply>(e);
             }
+            if (reply.IsCompletedSuccessfully)
+            {
+                // Stateless actions (ping, catalog, schemas) complete synchronously: answer without a continuation.
+                ingress.Tell(new ActionReplied(handle.CorrelationId, reply.Result));
+                return;
+            }
             var log = _log;
             var request = handle.Request;
             reply.ContinueWith(t =>
             {
-                if (t.IsCompletedSuccessfully) return new ActionReplied(handle.CorrelationId, t.Result);
+                if (t.IsCompletedSuccessfully)
+                {
+                    ingress.Tell(new ActionReplied(handle.CorrelationId, t.Result));
+                    return;
+                }
                 log.Warning("Action '{0}' (request {1}) failed: {2}", request.Action, request.RequestId, t.Exception?.GetBaseException().Message);
-                return new ActionReplied(handle.CorrelationId, Reply.CouldNotGetReply());
-            }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(ingress);
+                ingress.Tell(new ActionReplied(handle.CorrelationId, Reply.CouldNotGetReply()));
+            }, TaskContinuationOptions.ExecuteSynchronously);
         });
     }
 

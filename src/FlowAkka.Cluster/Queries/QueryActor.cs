@@ -84,12 +84,14 @@ public sealed class QueryActor : ReceivePersistentActor
                 return;
             }
             _query = query;
-            PersistThen([new QueryRegistered(_queryId, query.QueryKind, run.Parameters, Now), new QueryQueued(Now)], StartWork);
+            var (events, after) = Begin([new QueryRegistered(_queryId, query.QueryKind, run.Parameters, Now), new QueryQueued(Now)], query);
+            PersistThen(events, after);
             return;
         }
-        if (Restartable())
+        if (Restartable() && Query() is { } known)
         {
-            PersistThen(RestartEvents(), StartWork);
+            var (events, after) = Begin(RestartEvents(), known);
+            PersistThen(events, after);
             return;
         }
         ReplyStatus();
@@ -108,13 +110,14 @@ public sealed class QueryActor : ReceivePersistentActor
                 return;
             }
             _query = query;
-            PersistThen([new QueryRegistered(_queryId, query.QueryKind, ensure.Parameters, Now), new QueryQueued(Now)], StartWork,
-                replyToSender: false);
+            var (events, after) = Begin([new QueryRegistered(_queryId, query.QueryKind, ensure.Parameters, Now), new QueryQueued(Now)], query);
+            PersistThen(events, after, replyToSender: false);
             return;
         }
-        if (Restartable())
+        if (Restartable() && Query() is { } known)
         {
-            PersistThen(RestartEvents(), StartWork, replyToSender: false);
+            var (events, after) = Begin(RestartEvents(), known);
+            PersistThen(events, after, replyToSender: false);
             return;
         }
         ensure.Subscriber.Tell(Changed());
@@ -513,6 +516,13 @@ public sealed class QueryActor : ReceivePersistentActor
 
     private bool Restartable() => _state.State is QueryState.Known or QueryState.Cancelled
                                   || (_state.State == QueryState.Errored && _state.TransientError);
+
+    /// <summary>The events that start a query, and what follows once they are stored. FlowKit's dummy query stores
+    /// nothing: it is marked completed at once, in the same journal write.</summary>
+    private (IReadOnlyList<IQueryEvent> Events, Action After) Begin(IReadOnlyList<IQueryEvent> head, Query query) =>
+        query.QueryKind == DummyQueryKind
+            ? ([.. head, new QueryExecutionStarted(_context.Node, Now), new QueryCompleted(0, Now)], AfterFinished)
+            : (head, StartWork);
 
     /// <summary>FlowKit's path back to work: …→resetting→known→queued (known starts at queued directly).</summary>
     private IReadOnlyList<IQueryEvent> RestartEvents() => _state.State == QueryState.Known

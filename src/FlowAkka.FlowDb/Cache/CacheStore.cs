@@ -32,22 +32,33 @@ public sealed class CacheStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        await ExecuteAsync(connection, transaction,
-            "SELECT set_config('statement_timeout', @timeout, true), set_config('application_name', @app, true), " +
-            "pg_advisory_xact_lock(hashtext('flowakka-cache'), hashtext(@id))",
-            cancellationToken,
-            ("timeout", ((long)write.StatementTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("app", CacheTableName.ApplicationName(write.QueryId)),
-            ("id", write.QueryId));
+        // One round trip: the session settings, the per-query lock (no two writers of one id, even a zombie node's),
+        // and whether the result or a leftover table is already there.
+        bool stored, leftover;
+        await using (var preamble = new NpgsqlBatch(connection, transaction))
+        {
+            preamble.BatchCommands.Add(Command(
+                "SELECT set_config('statement_timeout', $1, true), set_config('application_name', $2, true), " +
+                "pg_advisory_xact_lock(hashtext('flowakka-cache'), hashtext($3))",
+                ((long)write.StatementTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                CacheTableName.ApplicationName(write.QueryId), write.QueryId));
+            preamble.BatchCommands.Add(Command(
+                "SELECT EXISTS (SELECT 1 FROM cache.cached WHERE query_id = $1), to_regclass($2) IS NOT NULL",
+                write.QueryId, table));
+            await using var reader = await preamble.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (stored, leftover) = (reader.GetBoolean(0) && reader.GetBoolean(1), reader.GetBoolean(1));
+        }
 
-        if (await IsStoredAsync(connection, transaction, write.QueryId, cancellationToken))
+        if (stored)
         {
             await transaction.CommitAsync(cancellationToken);
             return new CacheWriteResult(AlreadyStored: true, ComputeTimeMs: 0);
         }
 
         // A table without its row is the leftover of a write that never committed its metadata: replace it.
-        await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {table}", cancellationToken);
+        if (leftover) await ExecuteAsync(connection, transaction, $"DROP TABLE {table}", cancellationToken);
 
         // compute_time is the statement's own duration (FlowKit sums EXPLAIN ANALYZE's "Execution Time"; a plain
         // CREATE TABLE AS keeps event triggers and statistics meaningful and costs the same).
@@ -61,27 +72,29 @@ public sealed class CacheStore(NpgsqlDataSource db)
             computeMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        foreach (var column in write.IndexColumns.Distinct())
-            await ExecuteAsync(connection, transaction, $"CREATE INDEX ON {table} ({CacheTableName.QuotedColumn(column)})", cancellationToken);
-
-        await ExecuteAsync(connection, transaction,
-            """
-            INSERT INTO cache.cached (query_id, version, query, created, access_count, last_accessed, compute_time,
-                                      cache_score_multiplier, class, schema, tablename, obj)
-            VALUES (@id, @version, @query, NOW(), 0, NOW(), @compute, 0, @class, 'cache', @table, ''::bytea)
-            ON CONFLICT (query_id) DO UPDATE SET last_accessed = NOW()
-            """,
-            cancellationToken,
-            ("id", write.QueryId), ("version", Version), ("query", write.SelectSql), ("compute", computeMs),
-            ("class", write.ClassName), ("table", CacheTableName.TableName(write.QueryId)));
-        await ExecuteAsync(connection, transaction, "SELECT touch_cache(@id)", cancellationToken, ("id", write.QueryId));
-        await ExecuteAsync(connection, transaction,
-            """
-            INSERT INTO cache.dependencies (query_id, depends_on)
-            SELECT @id, d FROM unnest(@deps::text[]) AS d WHERE EXISTS (SELECT 1 FROM cache.cached c WHERE c.query_id = d)
-            ON CONFLICT DO NOTHING
-            """,
-            cancellationToken, ("id", write.QueryId), ("deps", write.DependsOn.Where(CacheTableName.IsQueryId).ToArray()));
+        // Indexes and metadata in one more round trip, still inside the transaction.
+        await using (var metadata = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var column in write.IndexColumns.Distinct())
+                metadata.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE INDEX ON {table} ({CacheTableName.QuotedColumn(column)})"));
+            metadata.BatchCommands.Add(Command(
+                """
+                INSERT INTO cache.cached (query_id, version, query, created, access_count, last_accessed, compute_time,
+                                          cache_score_multiplier, class, schema, tablename, obj)
+                VALUES ($1, $2, $3, NOW(), 0, NOW(), $4, 0, $5, 'cache', $6, ''::bytea)
+                ON CONFLICT (query_id) DO UPDATE SET last_accessed = NOW()
+                """,
+                write.QueryId, Version, write.SelectSql, computeMs, write.ClassName, CacheTableName.TableName(write.QueryId)));
+            metadata.BatchCommands.Add(Command("SELECT touch_cache($1)", write.QueryId));
+            metadata.BatchCommands.Add(Command(
+                """
+                INSERT INTO cache.dependencies (query_id, depends_on)
+                SELECT $1, d FROM unnest($2::text[]) AS d WHERE EXISTS (SELECT 1 FROM cache.cached c WHERE c.query_id = d)
+                ON CONFLICT DO NOTHING
+                """,
+                write.QueryId, write.DependsOn.Where(CacheTableName.IsQueryId).ToArray()));
+            await metadata.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         await transaction.CommitAsync(cancellationToken);
         return new CacheWriteResult(AlreadyStored: false, ComputeTimeMs: computeMs);
@@ -205,6 +218,13 @@ public sealed class CacheStore(NpgsqlDataSource db)
         command.Parameters.AddWithValue("id", queryId);
         command.Parameters.AddWithValue("table", CacheTableName.Qualified(queryId));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken) ?? false);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql,
