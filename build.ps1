@@ -173,15 +173,25 @@ function Start-Services {
 function Stop-Nodes {
     $pidDir = Join-Path $Data 'nodes'
     if (-not (Test-Path $pidDir)) { return }
+    # SIGTERM every node first (each runs coordinated shutdown: unbind ZMQ, drain, hand off, leave), then wait.
+    # A pid file whose process is gone or is no longer a dotnet node (pid reuse) is only removed.
+    $running = @()
     foreach ($file in Get-ChildItem $pidDir -Filter '*.pid') {
         $nodePid = [int](Get-Content $file)
         $proc = Get-Process -Id $nodePid -ErrorAction SilentlyContinue
-        if ($proc) {
-            Write-Step "stopping node pid $nodePid"
+        if ($proc -and $proc.ProcessName -eq 'dotnet') {
+            Write-Step "stopping node pid $nodePid ($($file.BaseName))"
             & kill -TERM $nodePid 2>$null
-            if (-not $proc.WaitForExit(20000)) { & kill -KILL $nodePid 2>$null }
+            $running += $proc
         }
         Remove-Item $file
+    }
+    foreach ($proc in $running) {
+        # 60 s: the node's own shutdown timeout (HostOptions.ShutdownTimeout) with its sharding hand-off phase.
+        if (-not $proc.WaitForExit(60000)) {
+            Write-Step "node pid $($proc.Id) did not stop within 60 s: SIGKILL"
+            & kill -KILL $proc.Id 2>$null
+        }
     }
 }
 
@@ -247,6 +257,7 @@ function Invoke-Run {
 }
 
 function Invoke-Cluster([int] $Count) {
+    if ($Count -lt 1) { throw "usage: ./build.sh cluster N   (N >= 1 nodes)" }
     Start-Services
     $node = Join-Path $Root 'src/FlowAkka.Node/FlowAkka.Node.csproj'
     Invoke-Native 'dotnet' @('build', $node, '-nologo', '-v', 'quiet', '-c', 'Release')
@@ -254,17 +265,38 @@ function Invoke-Cluster([int] $Count) {
     $dll = Join-Path $Root 'src/FlowAkka.Node/bin/Release/net10.0/flowakka.dll'
     $pidDir = Join-Path $Data 'nodes'
     New-Item -ItemType Directory -Force $pidDir, $LogDir | Out-Null
+    # Every node is a seed (node 0 first, so it forms the cluster): a restarted node 0 then rejoins the running
+    # cluster through the others instead of forming a second cluster on its own.
+    $seeds = (0..($Count - 1) | ForEach-Object { "akka.tcp://flowakka@127.0.0.1:$(4053 + $_)" }) -join ','
+    $started = @()
     for ($i = 0; $i -lt $Count; $i++) {
+        $pidFile = Join-Path $pidDir "node$i.pid"
+        if ((Test-Path $pidFile) -and (Get-Process -Id ([int](Get-Content $pidFile)) -ErrorAction SilentlyContinue)) {
+            throw "node $i is already running (pid $(Get-Content $pidFile)); ./build.sh stop first"
+        }
         $env:FLOWMACHINE_PORT = "$(5555 + $i)"
         $env:FLOWAKKA_PBM_PORT = "$(9110 + $i)"
         $env:FLOWAKKA_REMOTE_PORT = "$(4053 + $i)"
         $env:FLOWAKKA_HOSTNAME = '127.0.0.1'
-        $env:FLOWAKKA_SEED_NODES = 'akka.tcp://flowakka@127.0.0.1:4053'
+        $env:FLOWAKKA_SEED_NODES = $seeds
         $log = Join-Path $LogDir "node$i.log"
-        $proc = Start-Process -FilePath 'dotnet' -ArgumentList @($dll, 'serve') -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
-        Set-Content -Path (Join-Path $pidDir "node$i.pid") -Value $proc.Id
-        Write-Step "node $i pid $($proc.Id): zmq 5555+$i, pbm 9110+$i, remoting 4053+$i, log $log"
+        # nohup via sh: the node's stdout/stderr go straight to the log file (not through this short-lived pwsh,
+        # whose exit would close the pipe under the node), and the node survives this script and its session.
+        $nodePid = & sh -c 'nohup dotnet "$1" serve >"$2" 2>&1 </dev/null & echo $!' sh $dll $log
+        Set-Content -Path $pidFile -Value $nodePid
+        $started += [pscustomobject]@{ Index = $i; Pid = [int]$nodePid; Log = $log }
+        Write-Step "node $i pid ${nodePid}: zmq $(5555 + $i), pbm $(9110 + $i), remoting $(4053 + $i), log $log"
     }
+    # Bounded wait until every node reports Up, so the command returns a usable cluster or a clear failure.
+    $deadline = (Get-Date).AddSeconds(90)
+    foreach ($n in $started) {
+        while (-not (Select-String -Path $n.Log -Pattern 'is Up \(cluster of' -Quiet -ErrorAction SilentlyContinue)) {
+            if (-not (Get-Process -Id $n.Pid -ErrorAction SilentlyContinue)) { throw "node $($n.Index) exited; see $($n.Log)" }
+            if ((Get-Date) -gt $deadline) { throw "node $($n.Index) not Up within 90 s; see $($n.Log)" }
+            Start-Sleep -Milliseconds 250
+        }
+    }
+    Write-Step "$Count node(s) Up; ./build.sh stop stops them (and the services)"
 }
 
 switch ($Target.ToLowerInvariant()) {

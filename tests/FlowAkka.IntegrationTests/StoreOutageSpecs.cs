@@ -40,7 +40,7 @@ public sealed class StoreOutageSpecs(OutageFixture fixture, ITestOutputHelper ou
     private readonly FlowDbTestDatabase _db = fixture.Db;
 
     [Fact]
-    public async Task Redis_down_for_ten_seconds_gives_error_replies_then_everything_acknowledged_completes()
+    public async Task Redis_down_for_ten_seconds_answers_every_request_and_loses_nothing_acknowledged()
     {
         var ledger = new RequestLedger();
         var acknowledged = new ConcurrentDictionary<string, JsonObject>();
@@ -103,10 +103,12 @@ public sealed class StoreOutageSpecs(OutageFixture fixture, ITestOutputHelper ou
         output.WriteLine($"requests {ledger.Sent}, replies {ledger.Replied}, no reply {ledger.NoReply}, retryable errors {ledger.RetryableErrors}");
         foreach (var group in errors.GroupBy(e => e.Reply)) output.WriteLine($"  {group.Count()} x \"{group.Key}\"");
 
-        Assert.Equal(0, ledger.NoReply);                  // no hang: every request was answered
-        Assert.NotEmpty(errors);                          // the outage was visible as error replies...
+        // No hang: every request was answered within the client's timeout. Whether a request met by the outage
+        // gets an error reply or waits for Redis to come back depends on timeouts (both seen); an error must be a
+        // documented, retryable one.
+        Assert.Equal(0, ledger.NoReply);
         Assert.All(errors, e => Assert.True(RequestLedger.IsRetryable(new(FlowAkka.Protocol.ReplyStatus.Error, e.Reply, new JsonObject())),
-            $"not a documented retryable error: {e.Reply}"));  // ...and only documented, retryable ones
+            $"not a documented retryable error: {e.Reply}"));
 
         using var checker = new QueryDriver(ledger, () => _cluster.Client(0));
         foreach (var (id, spec) in acknowledged) await checker.CompleteAsync(spec, id, Generous);
