@@ -76,6 +76,16 @@ public sealed class NodeSettingsReaderSpecs : IDisposable
     }
 
     [Fact]
+    public void A_password_with_connection_string_syntax_stays_a_password()
+    {
+        var env = Minimal();
+        env["FLOWMACHINE_FLOWDB_PASSWORD"] = "p;Database=other;x=";
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Read(env).FlowDbConnectionString);
+        Assert.Equal("p;Database=other;x=", builder.Password);
+        Assert.Equal("flowdb", builder.Database);
+    }
+
+    [Fact]
     public void Missing_required_password_names_the_variable()
     {
         var e = Assert.Throws<ConfigurationException>(() => Read(new Dictionary<string, string>()));
@@ -94,6 +104,7 @@ public sealed class NodeSettingsReaderSpecs : IDisposable
     [InlineData("FLOWAKKA_LOG_FORMAT", "xml")]
     [InlineData("FLOWAKKA_SEED_NODES", "not-an-address")]
     [InlineData("FLOWAKKA_CURVE_SECRET_KEY_FILE", "/nonexistent/key")]
+    [InlineData("REDIS_PASSWORD", "a,b")]
     public void A_bad_value_stops_start_up_with_a_message_naming_the_variable(string name, string value)
     {
         var env = Minimal();

@@ -26,7 +26,5 @@ public sealed record GetWorkerStats : IFlowAkkaMessage
 public sealed record WorkerStats(string Node, int PoolSize, int Busy, int Idle, int Queued, long Completed, long Failed,
     bool DatabaseReachable) : IFlowAkkaMessage;
 
-/// <summary>Worker → pool bookkeeping for the busy/queued counts and the circuit breaker.</summary>
-internal sealed record WorkerStarted(string QueryId);
-
+/// <summary>Worker → pool: free again (the pool's idle list, stats and circuit breaker).</summary>
 internal sealed record WorkerFinished(string QueryId, bool Succeeded, bool DatabaseUnreachable);

@@ -1,5 +1,6 @@
-// The node's pool of database workers: a smallest-mailbox router sized to the connection budget, with the
-// bookkeeping `pbm workers stats` shows and a circuit breaker for while FlowDB is down.
+// The node's pool of database workers, sized to the connection budget: a router creates and supervises them
+// (hocon/workers.conf), and the pool hands each statement to a worker that is free, queueing the rest. It keeps the
+// bookkeeping `pbm workers stats` shows and a circuit breaker for while FlowDB is unreachable.
 using Akka.Actor;
 using Akka.Event;
 using Akka.Routing;
@@ -20,10 +21,12 @@ public sealed class DbPool : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DbPoolSettings _settings;
     private readonly string _node;
-    private readonly IActorRef _workers;
-    private int _submitted;
-    private int _started;
-    private int _finished;
+    private readonly IActorRef _router;
+    // Work is pulled, not pushed: a worker awaiting its statement has an empty mailbox, so a mailbox-size router
+    // would queue new work behind it while other workers sit idle.
+    private readonly Stack<IActorRef> _idle = new();
+    private readonly Queue<ExecuteQuery> _queue = new();
+    private int _workerCount;
     private long _completed;
     private long _failed;
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
@@ -35,15 +38,21 @@ public sealed class DbPool : ReceiveActor
         _backoff = settings.MinBackoff;
         _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         var self = Self;
-        // Supervision: a worker that throws outside its own error handling restarts after a growing pause, so a
-        // broken FlowDB is not hammered by a restart loop.
+        // Supervision: a worker that throws outside its own error handling is restarted in place.
         var strategy = new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
-        // The deployment section of hocon/workers.conf (router type, resizer) wins over this code default.
-        _workers = Context.ActorOf(
-            Props.Create(() => new DbWorker(store, self))
-                .WithRouter(new SmallestMailboxPool(settings.PoolSize).WithSupervisorStrategy(strategy)),
+        // The deployment section of hocon/workers.conf wins over this code default; its size is the connection budget.
+        _router = Context.ActorOf(
+            Akka.Actor.Props.Create(() => new DbWorker(store, self))
+                .WithRouter(new RoundRobinPool(settings.PoolSize).WithSupervisorStrategy(strategy)),
             WorkersName);
+        _router.Tell(new GetRoutees());
 
+        Receive<Routees>(routees =>
+        {
+            foreach (var worker in routees.Members.OfType<ActorRefRoutee>().Select(r => r.Actor)) _idle.Push(worker);
+            _workerCount = _idle.Count;
+            Dispatch();
+        });
         Receive<ExecuteQuery>(execute =>
         {
             if (DateTimeOffset.UtcNow < _openUntil)
@@ -53,13 +62,12 @@ public sealed class DbPool : ReceiveActor
                     "FlowDB is unreachable; the query will run again on a later run_query.", Transient: true));
                 return;
             }
-            _submitted++;
-            _workers.Forward(execute);
+            _queue.Enqueue(execute);
+            Dispatch();
         });
-        Receive<WorkerStarted>(_ => _started++);
         Receive<WorkerFinished>(finished =>
         {
-            _finished++;
+            _idle.Push(Sender);
             if (finished.Succeeded)
             {
                 _completed++;
@@ -76,12 +84,20 @@ public sealed class DbPool : ReceiveActor
                     _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.MaxBackoff.Ticks));
                 }
             }
+            Dispatch();
         });
         Receive<GetWorkerStats>(_ =>
         {
-            var busy = _started - _finished;
-            Sender.Tell(new WorkerStats(_node, _settings.PoolSize, busy, Math.Max(0, _settings.PoolSize - busy),
-                Math.Max(0, _submitted - _started), _completed, _failed, DateTimeOffset.UtcNow >= _openUntil));
+            Sender.Tell(new WorkerStats(_node, _workerCount, _workerCount - _idle.Count, _idle.Count, _queue.Count, _completed,
+                _failed, DateTimeOffset.UtcNow >= _openUntil));
         });
+    }
+
+    public static Props Props(CacheStore store, DbPoolSettings settings) =>
+        Akka.Actor.Props.Create(() => new DbPool(store, settings));
+
+    private void Dispatch()
+    {
+        while (_idle.Count > 0 && _queue.Count > 0) _idle.Pop().Tell(_queue.Dequeue(), Self);
     }
 }

@@ -41,7 +41,7 @@ public static class QueryServiceHostingExtensions
 
         builder.WithActors((system, registry) =>
         {
-            var pool = system.ActorOf(Props.Create(() => new DbPool(cache, options.DbPool)), DbPool.Name);
+            var pool = system.ActorOf(DbPool.Props(cache, options.DbPool), DbPool.Name);
             registry.Register<DbPoolKey>(pool);
         });
 

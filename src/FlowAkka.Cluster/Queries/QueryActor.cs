@@ -22,7 +22,7 @@ public sealed record QueryActorContext(
     QueryServiceSettings Settings,
     string Node);
 
-public sealed class QueryActor : ReceivePersistentActor
+public sealed class QueryActor : ReceivePersistentActor, IWithTimers
 {
     public const string DummyQueryKind = "dummy_query";
 
@@ -35,8 +35,9 @@ public sealed class QueryActor : ReceivePersistentActor
     // Not persisted: who to tell when this query changes, and what its dependencies last said.
     private readonly HashSet<IActorRef> _subscribers = [];
     private Dictionary<string, QueryChanged?>? _dependencies;
-    private ICancelable? _dependencyRecheck;
     private readonly List<(IActorRef Requester, Func<QueryStatus> Reply)> _awaitingPersist = [];
+    private CacheWrite? _write;
+    private int _retries;
 
     public QueryActor(string queryId, QueryActorContext context)
     {
@@ -61,6 +62,10 @@ public sealed class QueryActor : ReceivePersistentActor
         Command<StoredCheck>(OnStoredCheck);
         Command<ExecutionSucceeded>(OnExecutionSucceeded);
         Command<ExecutionFailed>(OnExecutionFailed);
+        Command<RetryExecution>(_ =>
+        {
+            if (_state.State == QueryState.Executing && _write is not null) _context.DbPool.Tell(new ExecuteQuery(_write, Self));
+        });
         Command<ResetDone>(OnResetDone);
         Command<TouchDone>(touch => touch.Requester.Tell(touch.Reply));
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
@@ -68,6 +73,8 @@ public sealed class QueryActor : ReceivePersistentActor
     }
 
     public override string PersistenceId => "query-" + _queryId;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string queryId, QueryActorContext context) =>
         Akka.Actor.Props.Create(() => new QueryActor(queryId, context));
@@ -313,10 +320,8 @@ public sealed class QueryActor : ReceivePersistentActor
         }
         _dependencies = needed.ToDictionary(d => d.QueryId, _ => (QueryChanged?)null);
         foreach (var dependency in needed) SendEnsureStored(dependency);
-        _dependencyRecheck?.Cancel();
-        _dependencyRecheck = Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
-            _context.Settings.DependencyRecheckInterval, _context.Settings.DependencyRecheckInterval, Self,
-            RecheckDependencies.Instance, Self);
+        Timers.StartPeriodicTimer(nameof(RecheckDependencies), RecheckDependencies.Instance,
+            _context.Settings.DependencyRecheckInterval);
         NotifySubscribers();
     }
 
@@ -371,8 +376,7 @@ public sealed class QueryActor : ReceivePersistentActor
 
     private void StopWaitingOnDependencies()
     {
-        _dependencyRecheck?.Cancel();
-        _dependencyRecheck = null;
+        Timers.Cancel(nameof(RecheckDependencies));
         _dependencies = null;
     }
 
@@ -393,6 +397,8 @@ public sealed class QueryActor : ReceivePersistentActor
             NeededDependencies(query).Select(d => d.QueryId).ToList(), _context.Settings.StatementTimeout);
         PersistThen([new QueryExecutionStarted(_context.Node, Now)], () =>
         {
+            _write = write;
+            _retries = 0;
             _context.DbPool.Tell(new ExecuteQuery(write, Self));
             NotifySubscribers();
         }, replyToSender: false);
@@ -407,6 +413,15 @@ public sealed class QueryActor : ReceivePersistentActor
     private void OnExecutionFailed(ExecutionFailed failed)
     {
         if (_state.State != QueryState.Executing) return;
+        if (failed.Transient && _retries < _context.Settings.ExecutionRetries)
+        {
+            // The environment failed, not the SQL (a dropped connection, FlowDB restarting): run it again shortly.
+            var pause = _context.Settings.RetryBackoff * Math.Pow(2, _retries++);
+            _log.Info("Query {0} failed transiently ({1}); retry {2} of {3} in {4}", _queryId, failed.Message, _retries,
+                _context.Settings.ExecutionRetries, pause);
+            Timers.StartSingleTimer(nameof(RetryExecution), RetryExecution.Instance, pause);
+            return;
+        }
         PersistThen([new QueryErrored(failed.Message, failed.Transient, Now)], AfterFinished, replyToSender: false);
     }
 
@@ -506,12 +521,6 @@ public sealed class QueryActor : ReceivePersistentActor
         OnPersistFailure(cause, @event, sequenceNr);
     }
 
-    protected override void PostStop()
-    {
-        _dependencyRecheck?.Cancel();
-        base.PostStop();
-    }
-
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private bool Restartable() => _state.State is QueryState.Known or QueryState.Cancelled
@@ -577,6 +586,11 @@ public sealed class QueryActor : ReceivePersistentActor
     private sealed record RecheckDependencies
     {
         public static readonly RecheckDependencies Instance = new();
+    }
+
+    private sealed record RetryExecution
+    {
+        public static readonly RetryExecution Instance = new();
     }
 
     private sealed record StoredCheck(bool Stored, bool Checked);

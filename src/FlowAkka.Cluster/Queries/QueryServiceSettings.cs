@@ -16,6 +16,13 @@ public sealed record QueryServiceSettings
     /// dependency whose node died (its completion itself is pushed, not polled).</summary>
     public TimeSpan DependencyRecheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a statement that failed for a transient reason (connection dropped, FlowDB restarting)
+    /// is run again before the query is marked errored; a later run_query still retries an errored one.</summary>
+    public int ExecutionRetries { get; init; } = 3;
+
+    /// <summary>Pause before the first such retry; it doubles with each further one.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Timeout of asks between QueryActors (reset cascades).</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

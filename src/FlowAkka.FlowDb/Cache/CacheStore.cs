@@ -100,6 +100,9 @@ public sealed class CacheStore(NpgsqlDataSource db)
         return new CacheWriteResult(AlreadyStored: false, ComputeTimeMs: computeMs);
     }
 
+    /// <summary>Drops the pooled idle connections, e.g. after FlowDB restarted and every one of them is dead.</summary>
+    public void ClearIdleConnections() => db.Clear();
+
     public async Task<bool> IsStoredAsync(string queryId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

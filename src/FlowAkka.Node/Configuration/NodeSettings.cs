@@ -41,9 +41,12 @@ public sealed record NodeSettings
     public string RedisKeyPrefix { get; init; } = "flowakka:";
     public string? ClientKeysFile { get; init; }
 
-    public string FlowDbConnectionString =>
-        $"Host={FlowDbHost};Port={FlowDbPort};Database={FlowDbDatabase};Username={FlowDbUser};Password={FlowDbPassword};" +
-        $"Application Name=flowakka;Maximum Pool Size={DbConnectionPoolSize + 4};Timezone=UTC";
+    /// <summary>Built by Npgsql's builder, so a password holding ';' or '=' stays a password.</summary>
+    public string FlowDbConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
+    {
+        Host = FlowDbHost, Port = FlowDbPort, Database = FlowDbDatabase, Username = FlowDbUser, Password = FlowDbPassword,
+        ApplicationName = "flowakka", MaxPoolSize = DbConnectionPoolSize + 4, Timezone = "UTC",
+    }.ConnectionString;
 
     /// <summary>A StackExchange.Redis configuration string; abortConnect=false so a node starts while Redis is down.</summary>
     public string RedisConfiguration =>

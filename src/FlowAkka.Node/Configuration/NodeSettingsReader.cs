@@ -128,6 +128,9 @@ public static class NodeSettingsReader
 
         if (settings.CurveSecretKeyFile is { } keyFile && !File.Exists(keyFile))
             errors.Add($"FLOWAKKA_CURVE_SECRET_KEY_FILE: '{keyFile}' does not exist.");
+        // StackExchange.Redis configuration strings have no escaping: a ',' would end the password.
+        if (settings.RedisPassword is { } redisPassword && redisPassword.Contains(','))
+            errors.Add("REDIS_PASSWORD: must not contain ',' (StackExchange.Redis cannot carry it in a configuration string).");
         if (settings.ExtraHoconFile is { } extra && !File.Exists(extra))
             errors.Add($"FLOWAKKA_EXTRA_HOCON_FILE: '{extra}' does not exist.");
         if (settings.ClientKeysFile is { } clientKeys && !File.Exists(clientKeys))

@@ -41,6 +41,9 @@ public sealed record RedisSettings(
         options.AbortOnConnectFail = false;
         // While disconnected, fail commands at once instead of queueing them: a write must fail, never hang.
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // Reconnect within about a second of Redis coming back (the default backs off exponentially to ~10 s and
+        // beyond), so an outage costs its own length and not a long tail of failed writes after it.
+        options.ReconnectRetryPolicy = new LinearRetry(1000);
         var timeoutMs = (int)Math.Min(int.MaxValue, CallTimeout.TotalMilliseconds);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, timeoutMs);
         options.SyncTimeout = Math.Min(options.SyncTimeout, timeoutMs);

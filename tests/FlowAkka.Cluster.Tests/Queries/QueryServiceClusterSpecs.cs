@@ -125,6 +125,27 @@ public sealed class QueryServiceClusterSpecs(FlowDbTestDatabase db) : IClassFixt
     }
 
     [Fact]
+    public async Task Without_retries_a_transient_failure_errors_and_the_next_run_query_runs_it_again()
+    {
+        await using var service = await QueryServiceCluster.StartAsync(db, nodes: 1,
+            customize: o => o with { Queries = o.Queries with { ExecutionRetries = 0 } });
+        var client = service.Client();
+        var spec = Specs.SpatialAggregate(date: "2016-01-01", method: "most-common", unit: "admin0");
+        var id = QueryCatalog.Parse(spec).Query!.QueryId;
+        await using var blocker = await QueryServiceActionSpecs.LockAsync(db, id);
+        Assert.Equal(id, await client.RunAsync(spec));
+        await Eventually.ValueAsync(() => db.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = @app AND state = 'active'", ("app", "flowakka:" + id)), n => n == 1);
+        await QueryServiceActionSpecs.TerminateStatementsAsync(blocker, id);
+        await QueryServiceActionSpecs.UnlockAsync(blocker);
+        Assert.Equal("errored", (await client.PollUntilSettledAsync(id)).Payload["query_state"]!.GetValue<string>());
+
+        Assert.Equal(id, await client.RunAsync(spec));
+        Assert.Equal("completed", (await client.PollUntilSettledAsync(id)).Payload["query_state"]!.GetValue<string>());
+        Assert.Equal(1, await db.CreateCountAsync(id));
+    }
+
+    [Fact]
     public async Task While_FlowDB_is_unreachable_queries_error_quickly_and_the_node_keeps_answering()
     {
         await using var service = await QueryServiceCluster.StartAsync(db, nodes: 1, customize: o => o with
