@@ -39,7 +39,7 @@ public sealed class NodeCluster : IAsyncDisposable
         Name = name;
         Redis = redis;
         KeyPrefix = TestEnvironment.UniqueKeyPrefix(name);
-        _logDir = TestEnvironment.LogDirectory($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}");
+        _logDir = NodeBinaries.LogDirectory($"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}");
         var hocon = Path.Combine(_logDir, "test.conf");
         File.WriteAllText(hocon, TestHocon);
 

@@ -43,9 +43,9 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(TestEnvironment.FlowAkkaDll)!,
+            WorkingDirectory = Path.GetDirectoryName(NodeBinaries.FlowAkkaDll)!,
         };
-        start.ArgumentList.Add(TestEnvironment.FlowAkkaDll);
+        start.ArgumentList.Add(NodeBinaries.FlowAkkaDll);
         start.ArgumentList.Add("serve");
         // Nothing of the test runner's FlowAkka/FlowKit settings leaks into a node: it gets exactly its own.
         foreach (var key in start.Environment.Keys.ToList())

@@ -5,7 +5,7 @@ using FlowAkka.FlowDb.Synthetic;
 using Npgsql;
 using Xunit;
 
-namespace FlowAkka.IntegrationTests.Support;
+namespace FlowAkka.Testing;
 
 public sealed class FlowDbTestDatabase : IAsyncLifetime
 {
@@ -16,6 +16,8 @@ public sealed class FlowDbTestDatabase : IAsyncLifetime
     };
 
     public string Name { get; } = "test_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string ConnectionString => TestEnvironment.PostgresConnectionString(Name);
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -32,12 +34,13 @@ public sealed class FlowDbTestDatabase : IAsyncLifetime
         await CacheSchema.EnsureAsync(DataSource);
         await new SyntheticDataGenerator().GenerateAsync(DataSource, SmallDataset, null, CancellationToken.None);
         await ExecuteAsync("""
-            CREATE TABLE public.ddl_log (id serial PRIMARY KEY, tag text, object text, logged timestamptz DEFAULT clock_timestamp());
+            CREATE TABLE public.ddl_log (id serial PRIMARY KEY, tag text, object text, started timestamptz,
+                                         logged timestamptz DEFAULT clock_timestamp());
             CREATE FUNCTION public.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
             DECLARE r record;
             BEGIN
               FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
-                INSERT INTO public.ddl_log (tag, object) VALUES (r.command_tag, r.object_identity);
+                INSERT INTO public.ddl_log (tag, object, started) VALUES (r.command_tag, r.object_identity, statement_timestamp());
               END LOOP;
             END $$;
             CREATE EVENT TRIGGER log_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE AS') EXECUTE FUNCTION public.log_ddl();

@@ -1,8 +1,8 @@
-// The endpoints of the real Redis and PostgreSQL (`./build.sh services`), free ports, and where node logs go.
+// The endpoints of the real Redis and PostgreSQL that `./build.sh services` starts, free ports, waiting helpers.
 using System.Net;
 using System.Net.Sockets;
 
-namespace FlowAkka.IntegrationTests.Support;
+namespace FlowAkka.Testing;
 
 public static class TestEnvironment
 {
@@ -19,13 +19,18 @@ public static class TestEnvironment
 
     public static string? RedisPassword => Environment.GetEnvironmentVariable("REDIS_PASSWORD") is { Length: > 0 } p ? p : null;
 
+    /// <summary>A StackExchange.Redis configuration string for the shared Redis.</summary>
+    public static string RedisConfiguration =>
+        $"{RedisHost}:{RedisPort},abortConnect=false,connectTimeout=3000,syncTimeout=5000,asyncTimeout=5000"
+        + (RedisPassword is { } password ? $",password={password}" : "");
+
     /// <summary>As the postgres superuser, whom pg_hba trusts from 127.0.0.1.</summary>
     public static string PostgresConnectionString(string database) =>
         $"Host={FlowDbHost};Port={FlowDbPort};Database={database};Username=postgres;" +
         "Pooling=true;Maximum Pool Size=20;Include Error Detail=true;Timezone=UTC";
 
     /// <summary>A Redis key prefix no other test uses, so runs never see each other's journals.</summary>
-    public static string UniqueKeyPrefix(string name) => $"itest:{name}:{Guid.NewGuid():N}:";
+    public static string UniqueKeyPrefix(string name) => $"test:{name}:{Guid.NewGuid():N}:";
 
     /// <summary>A port nothing listens on right now (never the fixed 5555/9110/4053 ones of a dev cluster).</summary>
     public static int FreePort()
@@ -45,24 +50,6 @@ public static class TestEnvironment
                 if (File.Exists(Path.Combine(dir.FullName, "FlowAkka.sln"))) return dir.FullName;
             }
             throw new DirectoryNotFoundException($"No FlowAkka.sln above {AppContext.BaseDirectory}");
-        }
-    }
-
-    /// <summary>.data/logs/integration: node logs of every run, kept for post-mortems.</summary>
-    public static string LogDirectory(string run)
-    {
-        var dir = Path.Combine(RepositoryRoot, ".data", "logs", "integration", run);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
-    /// <summary>The flowakka executable the project reference copied beside the tests (with its hocon/ folder).</summary>
-    public static string FlowAkkaDll
-    {
-        get
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "flowakka.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("flowakka.dll is not beside the tests", dll);
         }
     }
 
