@@ -36,8 +36,13 @@ $FlowDbPort = Get-Setting 'FLOWDB_PORT' '9000'
 $FlowMachinePassword = Get-Setting 'FLOWMACHINE_FLOWDB_PASSWORD' 'flowmachine'
 $FlowApiPassword = Get-Setting 'FLOWAPI_FLOWDB_PASSWORD' 'flowapi'
 $PgBin = '/usr/lib/postgresql/15/bin'
-$PgData = Join-Path $Data 'pg/data'
-$PgSocketDir = Join-Path $Data 'pg/run'
+# PostgreSQL keeps its data in .data/pg, unless the postgres user cannot reach the checkout (a clone under a
+# private home folder): then in a folder of its own under /var/lib/postgresql, keyed by the checkout's path.
+$PgHome = Join-Path $Data 'pg'
+$PgLocationFile = Join-Path $Data 'pg-location'
+if (Test-Path $PgLocationFile) { $PgHome = (Get-Content -Raw $PgLocationFile).Trim() }
+$PgData = Join-Path $PgHome 'data'
+$PgSocketDir = Join-Path $PgHome 'run'
 $RedisDir = Join-Path $Data 'redis'
 $LogDir = Join-Path $Data 'logs'
 
@@ -100,6 +105,21 @@ function Invoke-Psql([string] $Database, [string] $Sql) {
     return $out
 }
 
+function Select-PgHome {
+    if (Test-Path $PgLocationFile) { return }
+    New-Item -ItemType Directory -Force $PgHome | Out-Null
+    Invoke-Native 'chmod' @('o+x', $Data)
+    & runuser -u postgres -- test -x $PgHome 2>$null
+    if ($LASTEXITCODE -eq 0) { return }
+    $key = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($Root))).Substring(0, 12).ToLowerInvariant()
+    $script:PgHome = "/var/lib/postgresql/flowakka-$key"
+    $script:PgData = Join-Path $script:PgHome 'data'
+    $script:PgSocketDir = Join-Path $script:PgHome 'run'
+    New-Item -ItemType Directory -Force $script:PgHome | Out-Null
+    Set-Content -Path $PgLocationFile -Value $script:PgHome
+    Write-Step "the postgres user cannot reach $Data; PostgreSQL data goes to $($script:PgHome)"
+}
+
 function Test-PostgresUp {
     & "$PgBin/pg_isready" -h 127.0.0.1 -p $FlowDbPort -q 2>$null
     return ($LASTEXITCODE -eq 0)
@@ -107,9 +127,9 @@ function Test-PostgresUp {
 
 function Start-Postgres {
     if (-not (Test-PostgresUp)) {
+        Select-PgHome
         New-Item -ItemType Directory -Force (Split-Path $PgData), $PgSocketDir | Out-Null
-        Invoke-Native 'chown' @('-R', 'postgres:postgres', (Join-Path $Data 'pg'))
-        Invoke-Native 'chmod' @('o+x', $Data)
+        Invoke-Native 'chown' @('-R', 'postgres:postgres', $PgHome)
         if (-not (Test-Path (Join-Path $PgData 'PG_VERSION'))) {
             Write-Step "initdb $PgData"
             Invoke-Native 'runuser' @('-u', 'postgres', '--', "$PgBin/initdb", '-D', $PgData, '-U', 'postgres',
@@ -126,7 +146,7 @@ function Start-Postgres {
         }
         Write-Step "starting PostgreSQL 15 on 127.0.0.1:$FlowDbPort (data in $PgData)"
         $opts = "-c listen_addresses=127.0.0.1 -p $FlowDbPort -k $PgSocketDir -c max_connections=200 -c shared_buffers=256MB -c work_mem=32MB -c maintenance_work_mem=256MB -c max_locks_per_transaction=256"
-        Invoke-Native 'runuser' @('-u', 'postgres', '--', "$PgBin/pg_ctl", '-D', $PgData, '-l', (Join-Path $Data 'pg/pg.log'), '-o', $opts, '-w', '-t', '60', 'start')
+        Invoke-Native 'runuser' @('-u', 'postgres', '--', "$PgBin/pg_ctl", '-D', $PgData, '-l', (Join-Path $PgHome 'pg.log'), '-o', $opts, '-w', '-t', '60', 'start')
     } else {
         Write-Step "PostgreSQL already answers on 127.0.0.1:$FlowDbPort"
     }
