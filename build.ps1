@@ -126,6 +126,13 @@ function Test-PostgresUp {
 }
 
 function Start-Postgres {
+    Push-Location / # runuser keeps the working directory, which the postgres user may not be allowed into
+    try { Start-PostgresServer } finally { Pop-Location }
+    for ($i = 0; $i -lt 100 -and -not (Test-PostgresUp); $i++) { Start-Sleep -Milliseconds 100 }
+    Initialize-FlowDb
+}
+
+function Start-PostgresServer {
     if (-not (Test-PostgresUp)) {
         Select-PgHome
         New-Item -ItemType Directory -Force (Split-Path $PgData), $PgSocketDir | Out-Null
@@ -150,8 +157,6 @@ function Start-Postgres {
     } else {
         Write-Step "PostgreSQL already answers on 127.0.0.1:$FlowDbPort"
     }
-    for ($i = 0; $i -lt 100 -and -not (Test-PostgresUp); $i++) { Start-Sleep -Milliseconds 100 }
-    Initialize-FlowDb
 }
 
 function Initialize-FlowDb {
@@ -229,7 +234,9 @@ function Stop-Services {
     }
     if (Test-Path (Join-Path $PgData 'postmaster.pid')) {
         Write-Step 'stopping PostgreSQL'
-        & runuser -u postgres -- "$PgBin/pg_ctl" -D $PgData -m fast -w stop | Out-Null
+        Push-Location / # the postgres user may not be allowed into the checkout
+        try { & runuser -u postgres -- "$PgBin/pg_ctl" -D $PgData -m fast -w stop | Out-Null }
+        finally { Pop-Location }
     }
 }
 
