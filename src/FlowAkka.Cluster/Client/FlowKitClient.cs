@@ -68,7 +68,9 @@ public sealed class FlowKitClient : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await Task.Run(() =>
+            // The wait blocks a thread for up to the timeout: a thread of its own, so that many clients never starve
+            // the thread pool that actors (in the same process, in tests and benchmarks) run on.
+            return await Task.Factory.StartNew(() =>
             {
                 var message = new NetMQMessage();
                 if (_options.Socket == ClientSocketKind.Dealer) message.AppendEmptyFrame(); // what a REQ socket adds itself
@@ -79,7 +81,7 @@ public sealed class FlowKitClient : IDisposable
                 if (!_socket.TryReceiveMultipartMessage(_options.Timeout, ref reply) || reply is null)
                     throw new TimeoutException($"no reply from {_options.Endpoint} within {_options.Timeout}");
                 return reply.Last.ToByteArray();
-            }, cancellationToken);
+            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {

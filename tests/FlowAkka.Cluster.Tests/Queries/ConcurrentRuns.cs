@@ -11,7 +11,8 @@ internal static class ConcurrentRuns
     public static async Task<List<string>> SendAsync(IReadOnlyList<string> endpoints, JsonObject spec, int sockets, int perSocket)
     {
         var body = new ActionRequest("burst", "run_query", spec).ToUtf8Bytes();
-        var tasks = Enumerable.Range(0, sockets).Select(i => Task.Run(() =>
+        // Each socket blocks on its receives: give it a thread of its own, not one of the thread pool the nodes run on.
+        var tasks = Enumerable.Range(0, sockets).Select(i => Task.Factory.StartNew(() =>
         {
             using var dealer = new DealerSocket();
             dealer.Options.Linger = TimeSpan.Zero;
@@ -28,7 +29,7 @@ internal static class ConcurrentRuns
                 ids.Add(parsed.Payload["query_id"]!.GetValue<string>());
             }
             return ids;
-        })).ToList();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
         return (await Task.WhenAll(tasks)).SelectMany(x => x).ToList();
     }
 }
