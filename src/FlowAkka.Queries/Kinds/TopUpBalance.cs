@@ -1,43 +1,17 @@
 // topup_balance: per subscriber, a statistic of the balance after each top-up.
-using System.Text.Json.Nodes;
-using FlowAkka.Queries.Fields;
-using static FlowAkka.Queries.OpenApi.SchemaBuilder;
-
 namespace FlowAkka.Queries.Kinds;
 
-public sealed class TopUpBalance : SubscriberMetricQuery
+public sealed class TopUpBalance : TopUpStatisticQuery
 {
-    public static readonly KindDefinition Definition = new("topup_balance", "TopUpBalance", Parse,
-        () => Metrics.Schema("topup_balance", true, false, true, ["statistic"], ("statistic", Enum(Enums.Statistics))));
+    public static readonly KindDefinition Definition = new("topup_balance", "TopUpBalance",
+        r => Parse(r, (n, w, s, sampling) => new TopUpBalance(n, w, s, sampling)), () => Schema("topup_balance"));
 
-    private TopUpBalance(JsonObject normalised, EventWindow window, string statistic, Sampling? sampling)
-        : base(normalised)
-    {
-        Window = window;
-        Statistic = statistic;
-        Sampling = sampling;
-    }
-
-    public EventWindow Window { get; }
-
-    public string Statistic { get; }
-
-    public Sampling? Sampling { get; }
+    private TopUpBalance(System.Text.Json.Nodes.JsonObject normalised, Fields.EventWindow window, string statistic, Fields.Sampling? sampling)
+        : base(normalised, window, statistic, sampling) { }
 
     public override string QueryKind => "topup_balance";
 
     public override string CacheClassName => "TopUpBalance";
 
-    public override IReadOnlyList<Query> Dependencies => Deps.Of(Window.SubscriberSubset);
-
-    public override string BuildSql(ISqlSource source) =>
-        TopUpAmount.TopUpStatistic(Window, Statistic, "post_event_balance", Sampling, source);
-
-    private static Query? Parse(SpecReader r)
-    {
-        var window = r.EventWindow(withEventTypes: false);
-        var statistic = r.String("statistic", required: true, Enums.Statistics);
-        var sampling = r.Sampling();
-        return r.Ok() ? new TopUpBalance(r.Normalised, window!, statistic!, sampling) : null;
-    }
+    protected override string Column => "post_event_balance";
 }
